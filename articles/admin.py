@@ -1,0 +1,58 @@
+"""Curation: sources and articles. Hiding an article removes it from search at once."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from articles.indexing import enqueue
+from articles.models import Article, Source, Visibility
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "domain", "language", "country", "is_active", "article_count"]
+    list_editable = ["is_active"]
+    list_filter = ["language", "is_active", "country"]
+    search_fields = ["name", "domain", "notes"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return super().get_queryset(request).with_article_counts()
+
+    @admin.display(ordering="article_count", description="articles")
+    def article_count(self, source: Source) -> int:
+        return source.article_count  # type: ignore[attr-defined]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "source", "language", "published", "published_precision", "visibility"]
+    list_filter = ["visibility", "language", "published_precision", "source"]
+    list_select_related = ["source"]
+    search_fields = ["title", "body", "url", "key"]
+    date_hierarchy = "published"
+    readonly_fields = ["key", "content_hash", "ingested_at", "updated_at", "raw_format", "raw"]
+    fieldsets = [
+        (None, {"fields": ["title", "source", "language", "url", "visibility"]}),
+        ("Date", {"fields": ["published", "published_precision"]}),
+        ("Text", {"fields": ["body"]}),
+        ("Provenance", {"classes": ["collapse"],
+                        "fields": ["key", "raw_format", "raw", "content_hash", "ingested_at", "updated_at"]}),
+    ]
+    actions = ["hide", "publish"]
+
+    @admin.action(description="Hide selected articles (removes them from search and export)")
+    def hide(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        self._set_visibility(request, queryset, Visibility.HIDDEN)
+
+    @admin.action(description="Publish selected articles")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        self._set_visibility(request, queryset, Visibility.PUBLISHED)
+
+    def _set_visibility(self, request: HttpRequest, queryset: QuerySet[Article], value: str) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        # update() sends no post_save, so queue the index change explicitly.
+        count = Article.objects.filter(pk__in=ids).update(visibility=value)
+        enqueue(ids)
+        self.message_user(request, f"{count} article(s) now {value}.", messages.SUCCESS)

@@ -1,0 +1,75 @@
+"""article_to_dict() and export_response(): the JSON shape other tools rely on.
+
+Keys are only ever added, never renamed or removed. Treat `next` as opaque.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.http import urlencode
+
+from articles.forms import make_cursor
+from articles.models import Article
+from articles.search import Hit, Results, as_query_dict
+
+
+class SourceDict(TypedDict):
+    id: int
+    name: str
+    domain: str | None
+
+
+class ArticleDict(TypedDict):
+    id: int
+    url: str | None
+    title: str
+    language: str
+    source: SourceDict | None
+    published: str | None
+    published_precision: str
+    snippet: str
+    text: str
+    score: float
+
+
+def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> ArticleDict:
+    source = article.source
+    return {
+        "id": article.pk,
+        "url": article.url,
+        "title": article.title,
+        "language": article.language,
+        "source": {"id": source.pk, "name": source.name, "domain": source.domain} if source else None,
+        "published": article.published.isoformat() if article.published else None,
+        "published_precision": article.published_precision,
+        "snippet": snippet,
+        "text": article.body,
+        "score": round(score, 4),
+    }
+
+
+def export_response(request: HttpRequest, results: Results) -> JsonResponse:
+    params = results.params
+    next_url = None
+    if results.next_offset is not None:
+        query = as_query_dict(params, cursor=make_cursor(results.next_offset), limit=params.limit)
+        next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+    return JsonResponse(
+        {
+            "count": results.total,
+            "next": next_url,
+            "results": [_hit_to_dict(hit) for hit in results.hits],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _hit_to_dict(hit: Hit) -> ArticleDict:
+    return article_to_dict(hit.article, hit.snippet_text, hit.score)
+
+
+def error_response(errors: dict[str, list[str]], status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": "invalid parameters", "fields": errors}, status=status,
+                        json_dumps_params={"ensure_ascii": False})

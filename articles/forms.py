@@ -1,0 +1,72 @@
+"""SearchForm: the query string of the search page and the export, validated once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django import forms
+from django.core import signing
+
+from articles.analysis import nfc
+from articles.models import Language
+from articles.search import SearchParams
+
+MAX_QUERY_LENGTH = 500
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m", "%Y"]
+_CURSOR_SALT = "articles.export.cursor"
+
+
+class SearchForm(forms.Form):
+    # Validated by length, never by alphabet: "Hà Nội" is a normal query.
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
+    language = forms.ChoiceField(required=False, choices=[("", "any language"), *Language.choices])
+    source = forms.IntegerField(required=False, min_value=1)
+    from_ = forms.DateField(required=False, input_formats=DATE_FORMATS, label="From")
+    to = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so the field is declared as from_ and renamed here.
+        self.fields["from"] = self.fields.pop("from_")
+
+    def clean_q(self) -> str:
+        return " ".join(nfc(self.cleaned_data["q"]).split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date is after the end date.")
+        return data
+
+    def params(self, limit: int = 20) -> SearchParams:
+        data = self.cleaned_data
+        return SearchParams(
+            q=data["q"], language=data["language"], source=data["source"],
+            date_from=data["from"], date_to=data["to"],
+            offset=((data["page"] or 1) - 1) * limit, limit=limit,
+        )
+
+
+class ExportForm(SearchForm):
+    cursor = forms.CharField(required=False, max_length=200)
+    limit = forms.IntegerField(required=False, min_value=1, max_value=200)
+
+    def clean_cursor(self) -> int:
+        raw = self.cleaned_data["cursor"]
+        if not raw:
+            return 0
+        try:
+            return int(signing.loads(raw, salt=_CURSOR_SALT)["offset"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+            raise forms.ValidationError("Invalid cursor: use the `next` URL as given.") from exc
+
+    def params(self, limit: int = 50) -> SearchParams:
+        size = self.cleaned_data["limit"] or limit
+        return replace(super().params(size), offset=self.cleaned_data["cursor"])
+
+
+def make_cursor(offset: int) -> str:
+    return signing.dumps({"offset": offset}, salt=_CURSOR_SALT, compress=True)

@@ -1,0 +1,130 @@
+"""Source and Article: the database is the truth; the search index is derived from it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+
+
+class Language(models.TextChoices):
+    VIETNAMESE = "vi", "Tiếng Việt"
+    ENGLISH = "en", "English"
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+    UNKNOWN = "unknown", "unknown"
+
+
+class Visibility(models.TextChoices):
+    PUBLISHED = "published", "published"
+    HIDDEN = "hidden", "hidden"
+
+
+class SourceQuerySet(models.QuerySet["Source"]):
+    def active(self) -> SourceQuerySet:
+        return self.filter(is_active=True)
+
+    def with_article_counts(self) -> SourceQuerySet:
+        visible = models.Q(articles__visibility=Visibility.PUBLISHED)
+        return self.annotate(article_count=models.Count("articles", filter=visible))
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    domain = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. VN")
+    homepage = models.URLField(blank=True)
+    is_active = models.BooleanField("active", default=True)
+    notes = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:source", args=[self.pk])
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def visible(self) -> ArticleQuerySet:
+        return self.filter(visibility=Visibility.PUBLISHED)
+
+    def in_language(self, language: str) -> ArticleQuerySet:
+        return self.filter(language=language)
+
+
+class Article(models.Model):
+    # `key` identifies the input an article came from: its URL when known, else a stable
+    # name (file name, feed id). Re-importing the same key updates, never duplicates.
+    key = models.CharField(max_length=1000, unique=True)
+    url = models.URLField(max_length=1000, unique=True, null=True, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
+    title = models.CharField(max_length=1000)
+    body = models.TextField(help_text="Clean article text, paragraphs separated by a blank line")
+    raw = models.TextField(blank=True, help_text="The input as received, kept for re-processing")
+    raw_format = models.CharField(max_length=10, default="text")
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True)
+    published = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=7, choices=Precision.choices, default=Precision.UNKNOWN
+    )
+    content_hash = models.CharField(max_length=64, db_index=True)
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    visibility = models.CharField(
+        max_length=9, choices=Visibility.choices, default=Visibility.PUBLISHED, db_index=True
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        indexes = [models.Index(fields=["-published", "-id"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk])
+
+    @property
+    def is_visible(self) -> bool:
+        return self.visibility == Visibility.PUBLISHED
+
+    @property
+    def published_label(self) -> str:
+        """The date as precisely as it is known: "21 May 2016", "May 2016", "2016"."""
+        if self.published is None or self.published_precision == Precision.UNKNOWN:
+            return "date unknown"
+        if self.published_precision == Precision.YEAR:
+            return f"{self.published.year}"
+        if self.published_precision == Precision.MONTH:
+            return self.published.strftime("%B %Y")
+        return f"{self.published.day} {self.published.strftime('%B %Y')}"
+
+
+class IndexQueue(models.Model):
+    """An article whose search document must be brought up to date with the database.
+
+    Rows are written in the same transaction as the change, so an index write that fails
+    (lock held too long, crash) is retried by the next writer instead of being lost.
+    """
+
+    article_id = models.BigIntegerField(unique=True)
+    token = models.UUIDField(default=uuid.uuid4)
+    queued_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"index article {self.article_id}"

@@ -1,0 +1,106 @@
+"""haystack's Whoosh backend, made safe for several processes writing to one index.
+
+Whoosh allows one writer at a time and haystack's backend fails with LockError when a
+second process writes (remove) or hands the write to a thread that may never finish
+(update via AsyncWriter). Here every write waits for the lock, up to
+WRITE_LOCK_TIMEOUT seconds, and raises if it cannot get it: the caller
+(articles.indexing) keeps the change queued and retries, so nothing is lost.
+
+Only this module knows about Whoosh. Elasticsearch or Solr deployments set SEARCH_ENGINE to
+haystack's engine for them and never load this file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import ID
+from haystack.exceptions import SkipDocument
+from haystack.utils import get_identifier
+
+
+class LockingWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias: str, **options: Any) -> None:
+        super().__init__(connection_alias, **options)
+        self.lock_timeout = float(options.get("WRITE_LOCK_TIMEOUT", 60))
+        # haystack swallows write errors by default; a lost update must be loud here.
+        self.silently_fail = False
+
+    def setup(self) -> None:
+        # Two gunicorn workers starting on an empty directory must not both create it.
+        os.makedirs(self.path, exist_ok=True)
+        with _file_lock(os.path.join(self.path, "..", f".{os.path.basename(self.path)}.setup")):
+            super().setup()
+
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        self.index = self.index.refresh()
+        writer = self.index.writer(timeout=self.lock_timeout, delay=0.05)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        else:
+            writer.commit()
+
+    def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
+        if not self.setup_complete:
+            self.setup()
+        docs = []
+        for obj in iterable:
+            try:
+                doc = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            doc.pop("boost", None)
+            docs.append({key: self._from_python(value) for key, value in doc.items()})
+        if not docs:
+            return
+        with self._writer() as writer:
+            for doc in docs:
+                writer.update_document(**doc)
+
+    def search(self, query_string: str, start_offset: int = 0, end_offset: int | None = None,
+               **kwargs: Any) -> dict[str, Any]:
+        # haystack asks Whoosh for page int(start / length) + 1, which is the wrong page
+        # when start is not a multiple of the length (haystack refills its cache in steps
+        # of 10). Ask for a page size that divides start, then trim.
+        if not start_offset or end_offset is None:
+            return super().search(query_string, start_offset=start_offset or 0,
+                                  end_offset=end_offset, **kwargs)
+        wanted = end_offset - start_offset
+        size = next((d for d in range(wanted, start_offset + 1) if start_offset % d == 0), 0)
+        if size:
+            found = super().search(query_string, start_offset=start_offset,
+                                   end_offset=start_offset + size, **kwargs)
+            found["results"] = found["results"][:wanted]
+        else:
+            found = super().search(query_string, start_offset=0, end_offset=end_offset, **kwargs)
+            found["results"] = found["results"][start_offset:]
+        return found
+
+    def remove(self, obj_or_string: Any, commit: bool = True) -> None:
+        if not self.setup_complete:
+            self.setup()
+        with self._writer() as writer:
+            writer.delete_by_term(ID, get_identifier(obj_or_string))
+
+
+class LockingWhooshEngine(WhooshEngine):
+    backend = LockingWhooshBackend
+
+
+@contextmanager
+def _file_lock(path: str) -> Iterator[None]:
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

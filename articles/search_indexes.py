@@ -1,0 +1,56 @@
+"""ArticleIndex: what each article contributes to the search engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from haystack import indexes
+
+from articles.analysis import ENGLISH, EXACT, FOLDING
+from articles.models import Article, Language
+
+
+class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    # Title + body, diacritics folded: matches "bat den xanh" and "bật đèn xanh" alike.
+    text = indexes.CharField(document=True, analyzer=FOLDING)
+    # Accents kept, so exact-accent matches add score on top of the folded match.
+    text_exact = indexes.CharField(analyzer=EXACT)
+    # English articles only: stemmed, so "troops" finds "troop". Empty for Vietnamese.
+    text_en = indexes.CharField(analyzer=ENGLISH)
+    title = indexes.CharField(model_attr="title", analyzer=FOLDING, boost=2.0)
+    language = indexes.CharField(model_attr="language", analyzer=EXACT)
+    source_id = indexes.IntegerField(null=True)
+    published = indexes.DateField(model_attr="published", null=True)
+    year = indexes.IntegerField(null=True)
+    # Sort key for "newest first": YYYYMMDD, 0 when unknown, so undated articles sort last.
+    published_sort = indexes.IntegerField()
+
+    def get_model(self) -> type[Article]:
+        return Article
+
+    def index_queryset(self, using: str | None = None) -> Any:
+        return Article.objects.visible().select_related("source")
+
+    def read_queryset(self, using: str | None = None) -> Any:
+        # Hits are loaded through this: an article hidden a moment ago never shows,
+        # even before its index document is gone.
+        return Article.objects.visible().select_related("source")
+
+    def prepare_text(self, article: Article) -> str:
+        return f"{article.title}\n\n{article.body}"
+
+    def prepare_text_exact(self, article: Article) -> str:
+        return self.prepare_text(article)
+
+    def prepare_text_en(self, article: Article) -> str:
+        return self.prepare_text(article) if article.language == Language.ENGLISH else ""
+
+    def prepare_source_id(self, article: Article) -> int | None:
+        return article.source_id
+
+    def prepare_published_sort(self, article: Article) -> int:
+        day = article.published
+        return day.year * 10_000 + day.month * 100 + day.day if day else 0
+
+    def prepare_year(self, article: Article) -> int | None:
+        return article.published.year if article.published else None

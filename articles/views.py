@@ -1,0 +1,60 @@
+"""Pages and the export: bind a form, call one function, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from articles import export
+from articles.forms import ExportForm, SearchForm
+from articles.models import Article, Source
+from articles.search import as_query_dict, run
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/home.html", {
+        "form": SearchForm(),
+        "latest": Article.objects.visible().select_related("source")[:10],
+        "sources": Source.objects.active().with_article_counts(),
+    })
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "articles/search.html", {"form": form}, status=400)
+    params = form.params()
+    results = run(params) if params.q or params.has_filters else None
+    return render(request, "articles/search.html", {
+        "form": form,
+        "results": results,
+        "query": as_query_dict(params),
+        "sources": Source.objects.active(),
+    })
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.visible().select_related("source"), pk=pk)
+    return render(request, "articles/detail.html", {"article": article, "form": SearchForm()})
+
+
+@require_GET
+def source(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    articles = Paginator(source.articles.visible(), 20).get_page(request.GET.get("page"))
+    return render(request, "articles/source.html", {
+        "source": source, "articles": articles, "form": SearchForm(),
+    })
+
+
+@require_GET
+def export_articles(request: HttpRequest) -> JsonResponse:
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return export.error_response(form.errors.get_json_data())
+    return export.export_response(request, run(form.params()))

@@ -1,0 +1,171 @@
+"""search.run(): bilingual analysis, query syntax, filters, paging, visibility."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from articles.analysis import fold
+from articles.models import Article, Visibility
+from articles.search import SearchParams, run
+from tests.factories import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks: Any) -> Iterator[Callable[..., Article]]:
+    """make_article, with the after-commit indexing the real app does."""
+
+    def make(**overrides: Any) -> Article:
+        with django_capture_on_commit_callbacks(execute=True):
+            return make_article(**overrides)
+
+    yield make
+
+
+def keys(q: str = "", **params: Any) -> list[str]:
+    return [hit.article.key for hit in run(SearchParams(q=q, **params)).hits]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Bật đèn xanh", "bat den xanh"),
+        ("Đà Nẵng", "da nang"),
+        ("Tổng Thư ký", "tong thu ky"),
+        ("ƯỚC MƠ", "uoc mo"),
+        ("Ha\u0300 No\u0323\u0302i", "ha noi"),
+        ("Hà Nội", "ha noi"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_unaccented_query_finds_accented_text_and_back(indexed: Callable[..., Article]) -> None:
+    indexed(key="vi", title="Iraq bật đèn xanh", body="Iraq đã bật đèn xanh cho NATO ở lại.")
+    indexed(key="other", title="Thời tiết", body="Trời mưa ở Đà Nẵng.")
+    assert keys("bat den xanh") == ["vi"]
+    assert keys("bật đèn xanh") == ["vi"]
+    assert keys("da nang") == ["other"]
+    assert keys("ĐÀ NẴNG") == ["other"]
+
+
+def test_decomposed_query_matches_composed_text(indexed: Callable[..., Article]) -> None:
+    indexed(key="hn", title="Hà Nội", body="Tin từ Hà Nội hôm nay.")
+    assert keys(unicodedata.normalize("NFD", "Hà Nội")) == ["hn"]
+
+
+def test_exact_accent_match_ranks_higher(indexed: Callable[..., Article]) -> None:
+    # Both fold to "bat den"; only the first has the accents the user typed.
+    indexed(key="bat", title="Tin A", body="Họ bắt đen một con cá.")
+    indexed(key="bật", title="Tin B", body="Họ bật đèn một con cá.")
+    assert keys("bật đèn") == ["bật", "bat"]
+    assert keys("bắt đen") == ["bat", "bật"]
+
+
+def test_no_english_stop_words_or_stemming_on_vietnamese(indexed: Callable[..., Article]) -> None:
+    indexed(key="an", title="An toàn", body="Cuộc sống an lành, to lớn và hay.")
+    indexed(key="hai", title="Hai người", body="Có hai người.")
+    assert keys("an") == ["an"]
+    assert keys("to") == ["an"]
+    assert keys("hay") == ["an"]  # Porter would make it "hai" and find the other one
+
+
+def test_english_text_is_stemmed(indexed: Callable[..., Article]) -> None:
+    indexed(key="en", language="en", title="No combat troops", body="NATO is planning nothing.")
+    assert keys("troop") == ["en"]
+    assert keys("plans") == ["en"]
+
+
+def test_phrase_matches_words_in_order_only(indexed: Callable[..., Article]) -> None:
+    indexed(key="hn", body="Hội nghị tại Hà Nội.")
+    indexed(key="split", body="Nội dung đọc tại Hà Giang.")
+    assert keys('"Hà Nội"') == ["hn"]
+    assert sorted(keys("Hà Nội")) == ["hn", "split"]
+    assert keys('"ha noi"') == ["hn"]
+
+
+def test_or_and_exclusion(indexed: Callable[..., Article]) -> None:
+    indexed(key="libya", body="NATO and Libya.", language="en")
+    indexed(key="iraq", body="NATO and Iraq.", language="en")
+    indexed(key="both", body="NATO, Iraq and Libya.", language="en")
+    assert sorted(keys("libya OR iraq")) == ["both", "iraq", "libya"]
+    assert sorted(keys("nato -iraq")) == ["libya"]
+    assert sorted(keys("-libya")) == ["iraq"]
+    assert sorted(keys('nato -"and libya"')) == ["iraq"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"', '"""', "OR", "- OR -", "nato OR", "((", "a:b:c", "*", "?", "\x00\x1f", "x" * 500,
+     "nato " * 200, "AND NOT TO", "[1 TO 2]", "title:nato", "{}^~", "\u202e"],
+)
+def test_malformed_queries_do_not_fail(indexed: Callable[..., Article], q: str) -> None:
+    indexed(key="n", body="NATO title nato", language="en")
+    results = run(SearchParams(q=q))
+    assert results.total == len(results.hits)
+    assert all(hit.article.key == "n" for hit in results.hits)
+
+
+def test_filters_language_source_and_dates(indexed: Callable[..., Article]) -> None:
+    vov = make_source(name="VOV.VN")
+    indexed(key="vi-2016", body="NATO Libya", language="vi", source=vov,
+            published=date(2016, 5, 21), published_precision="day")
+    indexed(key="en-2016", body="NATO Libya", language="en",
+            published=date(2016, 4, 5), published_precision="day")
+    indexed(key="en-undated", body="NATO Libya", language="en")
+    assert keys("nato", language="vi") == ["vi-2016"]
+    assert sorted(keys("nato", language="en")) == ["en-2016", "en-undated"]
+    assert keys("nato", source=vov.pk) == ["vi-2016"]
+    assert keys("nato", date_from=date(2016, 5, 1)) == ["vi-2016"]
+    assert keys("nato", date_to=date(2016, 4, 30)) == ["en-2016"]
+    assert keys(language="en") == ["en-2016", "en-undated"]  # no words: newest first
+
+
+def test_paging_returns_every_match_once(indexed: Callable[..., Article]) -> None:
+    for n in range(23):
+        indexed(key=f"k{n:02}", body=f"NATO bài {n}")
+    seen: list[str] = []
+    for offset in range(0, 30, 7):
+        results = run(SearchParams(q="nato", offset=offset, limit=7))
+        assert results.total == 23
+        seen += [hit.article.key for hit in results.hits]
+    assert sorted(seen) == [f"k{n:02}" for n in range(23)]
+
+
+def test_hidden_article_disappears_at_once(indexed: Callable[..., Article],
+                                           django_capture_on_commit_callbacks: Any) -> None:
+    article = indexed(key="h", body="Stoltenberg nói.")
+    assert keys("Stoltenberg") == ["h"]
+    article.visibility = Visibility.HIDDEN
+    with django_capture_on_commit_callbacks(execute=False):
+        article.save()  # the index has not been told yet ...
+    assert keys("Stoltenberg") == []  # ... and still nothing shows
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert run(SearchParams(q="Stoltenberg")).total == 0
+
+
+def test_snippet_marks_matches_and_escapes_html(indexed: Callable[..., Article]) -> None:
+    indexed(key="x", title="XSS", body="Trước <script>alert(1)</script> bật đèn xanh sau.")
+    hit = run(SearchParams(q="bat den")).hits[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+    assert "<mark>bật</mark> <mark>đèn</mark>" in hit.snippet
+
+
+def test_rebuild_index_gives_the_same_results(indexed: Callable[..., Article]) -> None:
+    for n, body in enumerate(["NATO Libya", "NATO Iraq", "Hà Nội mưa", "bật đèn xanh"]):
+        indexed(key=f"r{n}", body=body)
+    queries = ["nato", "libya OR iraq", "ha noi", '"bật đèn"', "-nato"]
+    before = {q: keys(q) for q in queries}
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert {q: keys(q) for q in queries} == before
+    assert before["nato"] and before["ha noi"] == ["r2"]
