@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from articles.indexing import enqueue
 from articles.models import Article, Source, Visibility
 
+# Curators paste bare domains; assume https (Django 6's default) rather than http.
+_URL_FIELDS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = _URL_FIELDS
     list_display = ["name", "domain", "language", "country", "is_active", "article_count"]
     list_editable = ["is_active"]
     list_filter = ["language", "is_active", "country"]
@@ -27,6 +33,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = _URL_FIELDS
     list_display = ["title", "source", "language", "published", "published_precision", "visibility"]
     list_filter = ["visibility", "language", "published_precision", "source"]
     list_select_related = ["source"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,17 +16,6 @@ from articles.search import SearchParams, run
 from tests.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def indexed(django_capture_on_commit_callbacks: Any) -> Iterator[Callable[..., Article]]:
-    """make_article, with the after-commit indexing the real app does."""
-
-    def make(**overrides: Any) -> Article:
-        with django_capture_on_commit_callbacks(execute=True):
-            return make_article(**overrides)
-
-    yield make
 
 
 def keys(q: str = "", **params: Any) -> list[str]:
