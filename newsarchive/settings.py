@@ -105,8 +105,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several gunicorn workers plus an import share one file: wait for the lock, don't fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Several gunicorn workers plus an import share one file. WAL lets readers go on while
+    # one process writes; IMMEDIATE takes the write lock when a transaction starts, so two
+    # writers queue on the timeout instead of failing with "database is locked" when a
+    # read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so tests can start gunicorn and import processes on the test DB.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}

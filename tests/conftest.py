@@ -1,0 +1,159 @@
+"""Fixtures for every test: a private search index, and a real browser for page tests.
+
+Writing a browser test: mark it `browser` and ask for `live_server`, `transactional_db`
+and `page` (a fresh Playwright page in Debian's Chromium)::
+
+    @pytest.mark.browser
+    def test_search_page_shows_hits(live_server, transactional_db, page):
+        make_article(title="Hà Nội")
+        page.goto(live_server.url + "/?q=ha+noi")
+        assert page.locator(".hit").count() == 1
+
+live_server answers from another thread, which only sees committed rows: the plain `db`
+fixture wraps the test in a transaction that thread cannot see, hence `transactional_db`.
+Browser tests run last (see pytest_collection_modifyitems) and are never skipped: with no
+Chromium they fail. Never run `playwright install`; the browser comes from Debian.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.test import override_settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from articles.models import Article
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machine has no internet: without these Chromium keeps dialing Google's hosts.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# pytest-django's default "localhost" may resolve to ::1; keep the live server on IPv4 loopback.
+os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # A skipped test proves nothing, and the suite must never pass by skipping.
+    report = yield
+    if report.skipped:
+        why = "xfail" if hasattr(report, "wasxfail") else "skip"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"{why} is not allowed in this suite (fix or delete the test): {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    # Same rule for module-level pytest.skip() / pytest.importorskip().
+    report = yield
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipping a module is not allowed in this suite: {reason}"
+    return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # After pytest-django's own ordering: browser tests go last, because once Playwright
+    # starts, the main thread has a running event loop for the rest of the session.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def search_index(tmp_path: Path) -> Iterator[Path]:
+    """Give each test its own empty Whoosh index: the index doesn't roll back with the DB."""
+    from django.conf import settings
+    from haystack import connections
+
+    path = tmp_path / "whoosh"
+    conf = copy.deepcopy(settings.HAYSTACK_CONNECTIONS)
+    conf["default"]["PATH"] = str(path)
+    # haystack's ConnectionHandler keeps its own reference to the settings dict (for ENGINE)
+    # and caches one engine per thread; the engine reads PATH from settings when built.
+    original = connections.connections_info
+    with override_settings(HAYSTACK_CONNECTIONS=conf, WHOOSH_PATH=path, VAR_DIR=tmp_path / "var"):
+        connections.connections_info = conf
+        connections.reload("default")
+        try:
+            yield path
+        finally:
+            connections.connections_info = original
+    connections.reload("default")
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks: Any) -> Iterator[Callable[..., Article]]:
+    """make_article, with the after-commit indexing the real app does."""
+    from tests.factories import make_article
+
+    def make(**overrides: Any) -> Article:
+        with django_capture_on_commit_callbacks(execute=True):
+            return make_article(**overrides)
+
+    yield make
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright; shared by the whole session."""
+    from playwright.sync_api import Error, sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(executable, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {executable}: install Debian's chromium package "
+            "(`make test` does). Do not run `playwright install`.",
+            pytrace=False,
+        )
+    # Playwright's sync API keeps an asyncio loop running in this thread from start() to
+    # stop(), and Django then refuses ORM calls here (SynchronousOnlyOperation) although
+    # nothing runs concurrently. The documented escape hatch, scoped to the browser's life.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        except Error as exc:
+            pytest.fail(f"Chromium at {executable} did not start: {exc}", pytrace=False)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context (no cookies) and page for one test."""
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail("a test that uses `page` must be marked @pytest.mark.browser", pytrace=False)
+    context = browser.new_context(locale="en-US")
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
