@@ -32,8 +32,8 @@ print("created" if created else "updated", "user admin")
 echo "==> import demo/"
 "$python" manage.py import_articles demo/
 
-echo "==> update search index"
-"$python" manage.py update_index
+echo "==> index anything still queued"
+"$python" manage.py process_index_queue
 
 echo "==> collect static files"
 "$python" manage.py collectstatic --noinput -v 0
