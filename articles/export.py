@@ -10,9 +10,11 @@ from typing import TypedDict
 from django.http import HttpRequest, JsonResponse
 from django.utils.http import urlencode
 
+from articles.facets import Facet, Timeline
 from articles.forms import make_cursor
 from articles.models import Article
-from articles.search import Hit, Results, as_query_dict
+from articles.search import Hit, Results, query_pairs
+from articles.snippets import plain
 
 
 class SourceDict(TypedDict):
@@ -54,20 +56,38 @@ def export_response(request: HttpRequest, results: Results) -> JsonResponse:
     params = results.params
     next_url = None
     if results.next_offset is not None:
-        query = as_query_dict(params, cursor=make_cursor(results.next_offset), limit=params.limit)
+        query = query_pairs(params, cursor=[make_cursor(results.next_offset)],
+                            limit=[str(params.limit)])
         next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
-    return JsonResponse(
-        {
-            "count": results.total,
-            "next": next_url,
-            "results": [_hit_to_dict(hit) for hit in results.hits],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    payload: dict[str, object] = {
+        "count": results.total,
+        "next": next_url,
+        "results": [_hit_to_dict(hit) for hit in results.hits],
+    }
+    if params.facets:
+        payload["facets"] = {facet.name: _facet_to_list(facet) for facet in results.facets}
+        payload["timeline"] = _timeline_to_dict(results.timeline)
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
 
 def _hit_to_dict(hit: Hit) -> ArticleDict:
-    return article_to_dict(hit.article, hit.snippet_text, hit.score)
+    return article_to_dict(hit.article, plain(hit.snippet), hit.score)
+
+
+def _facet_to_list(facet: Facet) -> list[dict[str, object]]:
+    return [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+            for v in facet.values]
+
+
+def _timeline_to_dict(timeline: Timeline | None) -> dict[str, object] | None:
+    if timeline is None:
+        return None
+    return {
+        "granularity": timeline.granularity,
+        "undated": timeline.undated,
+        "buckets": [{"start": bar.start.isoformat(), "end": bar.end.isoformat(),
+                     "label": bar.label, "count": bar.count} for bar in timeline.bars],
+    }
 
 
 def error_response(errors: dict[str, list[str]], status: int = 400) -> JsonResponse:

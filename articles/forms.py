@@ -17,11 +17,36 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m", "%Y"]
 _CURSOR_SALT = "articles.export.cursor"
 
 
+class _IdList(forms.Field):
+    """Repeated positive integer parameters: ?source=1&source=2."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> tuple[int, ...]:
+        values = [v for v in (value or []) if v != ""]
+        if not all(str(v).isdigit() and int(v) > 0 for v in values):
+            raise forms.ValidationError("Enter a whole number greater than 0.")
+        return tuple(sorted({int(v) for v in values}))
+
+
+class _SlugList(forms.Field):
+    """Repeated slug parameters: ?topic=sport&topic=business."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> tuple[str, ...]:
+        values = [str(v) for v in (value or []) if v != ""]
+        if not all(v.replace("-", "").isalnum() and v.isascii() and len(v) <= 50 for v in values):
+            raise forms.ValidationError("Enter valid topic slugs.")
+        return tuple(sorted(set(values)))
+
+
 class SearchForm(forms.Form):
     # Validated by length, never by alphabet: "Hà Nội" is a normal query.
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
-    language = forms.ChoiceField(required=False, choices=[("", "any language"), *Language.choices])
-    source = forms.IntegerField(required=False, min_value=1)
+    language = forms.MultipleChoiceField(required=False, choices=Language.choices)
+    source = _IdList(required=False)
+    topic = _SlugList(required=False)
     from_ = forms.DateField(required=False, input_formats=DATE_FORMATS, label="From")
     to = forms.DateField(required=False, input_formats=DATE_FORMATS)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
@@ -44,8 +69,8 @@ class SearchForm(forms.Form):
     def params(self, limit: int = 20) -> SearchParams:
         data = self.cleaned_data
         return SearchParams(
-            q=data["q"], language=data["language"], source=data["source"],
-            date_from=data["from"], date_to=data["to"],
+            q=data["q"], languages=tuple(sorted(data["language"])), sources=data["source"],
+            topics=data["topic"], date_from=data["from"], date_to=data["to"],
             offset=((data["page"] or 1) - 1) * limit, limit=limit,
         )
 
@@ -65,7 +90,9 @@ class ExportForm(SearchForm):
 
     def params(self, limit: int = 50) -> SearchParams:
         size = self.cleaned_data["limit"] or limit
-        return replace(super().params(size), offset=self.cleaned_data["cursor"])
+        # Facets and the timeline come with the first page only: the rest is paging.
+        cursor = self.cleaned_data["cursor"]
+        return replace(super().params(size), offset=cursor, facets=not cursor)
 
 
 def make_cursor(offset: int) -> str:

@@ -86,6 +86,10 @@ class Article(models.Model):
     visibility = models.CharField(
         max_length=9, choices=Visibility.choices, default=Visibility.PUBLISHED, db_index=True
     )
+    # Set when a curator chose the topics: re-processing then leaves them alone.
+    topics_curated = models.BooleanField(default=False)
+    topics = models.ManyToManyField("Topic", through="ArticleTopic", related_name="articles",
+                                    blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -128,3 +132,35 @@ class IndexQueue(models.Model):
 
     def __str__(self) -> str:
         return f"index article {self.article_id}"
+
+
+class Topic(models.Model):
+    """A subject in the bilingual taxonomy; slugs match articles.topics.TAXONOMY."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name_en = models.CharField("English name", max_length=100)
+    name_vi = models.CharField("Vietnamese name", max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} / {self.name_vi}"
+
+
+class ArticleTopic(models.Model):
+    class Origin(models.TextChoices):
+        AUTO = "auto", "classifier"
+        CURATOR = "curator", "curator"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
+    score = models.FloatField(default=1.0)
+    origin = models.CharField(max_length=7, choices=Origin.choices, default=Origin.AUTO)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "topic"], name="one_link_per_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.topic.slug}"

@@ -2,40 +2,48 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from haystack.inputs import Exact
-from haystack.query import SearchQuerySet
+from haystack.query import SQ, SearchQuerySet
 
-from articles.analysis import WORD, fold, nfc, stem_english
-from articles.models import Article, Language
+from articles.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
+from articles.models import Article
 from articles.query import Query, folded_terms, parse, to_sq
+from articles.snippets import snippet
 
-SNIPPET_WORDS = 40
+# The day facet doubles as the timeline's data: YYYYMMDD, 0 when the date is unknown.
+FACET_FIELDS = (*FILTER_FIELDS.values(), "year", "published_sort")
 
 
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""
-    language: str = ""
-    source: int | None = None
+    languages: tuple[str, ...] = ()
+    sources: tuple[int, ...] = ()
+    topics: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     offset: int = 0
     limit: int = 20
+    facets: bool = True
 
     @property
     def query(self) -> Query:
         return parse(self.q)
 
     @property
+    def selected(self) -> dict[str, tuple[str, ...]]:
+        return {"language": self.languages, "source": tuple(map(str, self.sources)),
+                "topic": self.topics}
+
+    @property
     def has_filters(self) -> bool:
-        return bool(self.language or self.source or self.date_from or self.date_to)
+        return bool(self.languages or self.sources or self.topics or self.date_from or self.date_to)
 
 
 @dataclass(frozen=True)
@@ -44,17 +52,14 @@ class Hit:
     score: float
     snippet: SafeString  # escaped article text with <mark> around matched words
 
-    @property
-    def snippet_text(self) -> str:
-        return re.sub(r"</?mark>", "", str(self.snippet)).replace("&amp;", "&").replace(
-            "&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'")
-
 
 @dataclass(frozen=True)
 class Results:
     params: SearchParams
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    facets: list[Facet] = field(default_factory=list)
+    timeline: Timeline | None = None
 
     @property
     def page(self) -> int:
@@ -75,26 +80,18 @@ class Results:
 def run(params: SearchParams) -> Results:
     """Search the index; hidden articles never come back (see ArticleIndex.read_queryset)."""
     query = params.query
-    sqs = SearchQuerySet().models(Article)
     condition, exclusions = to_sq(query)
     if params.q and condition is None and not exclusions:
         return Results(params)  # punctuation or lone operators only: nothing to look for
-    if condition is not None:
-        sqs = sqs.filter(condition)
-    for exclusion in exclusions:
-        sqs = sqs.exclude(exclusion)
-    if params.language:
-        sqs = sqs.filter(language=Exact(params.language))
-    if params.source:
-        sqs = sqs.filter(source_id=params.source)
-    if params.date_from:
-        sqs = sqs.filter(published__gte=params.date_from)
-    if params.date_to:
-        sqs = sqs.filter(published__lte=params.date_to)
+    sqs = _narrowed(_base(condition, exclusions, params), params)
     if condition is None:
         sqs = sqs.order_by("-published_sort")
-    total = sqs.count()
-    page = list(sqs.load_all()[params.offset : params.offset + params.limit])
+    if params.facets:
+        for name in FACET_FIELDS:
+            sqs = sqs.facet(name)
+    loaded = sqs.load_all()
+    page = list(loaded[params.offset : params.offset + params.limit])  # runs the search once
+    total = loaded.count()
     terms = folded_terms(query)
     hits = [
         Hit(result.object, (result.score or 0.0) if condition else 0.0,
@@ -102,56 +99,70 @@ def run(params: SearchParams) -> Results:
         for result in page
         if result.object is not None
     ]
-    return Results(params, hits, total)
+    if not params.facets:
+        return Results(params, hits, total)
+    counts = loaded.facet_counts().get("fields", {})
+    # A facet with a selection is counted without its own filter, so its other values stay
+    # visible and can be added (values of one facet combine with OR, facets with AND).
+    for name, chosen in params.selected.items():
+        if chosen:
+            field_name = FILTER_FIELDS[name]
+            again = _narrowed(_base(condition, exclusions, params), params, skip=name)
+            counts[field_name] = again.facet(field_name).facet_counts().get("fields", {}).get(field_name, [])
+    date_range = (params.date_from, params.date_to)
+    facets = build_facets(counts, params.selected, lambda n, v: _toggle(params, n, v),
+                          date_range, lambda a, b: _narrow(params, a, b))
+    timeline = build_timeline(counts.get("published_sort", []), total,
+                              lambda a, b: _narrow(params, a, b), date_range)
+    return Results(params, hits, total, facets, timeline)
 
 
-def snippet(article: Article, terms: set[str], size: int = SNIPPET_WORDS) -> SafeString:
-    """The passage of `size` words with most matched terms, escaped, matches in <mark>."""
-    text = nfc(article.body)
-    tokens = list(WORD.finditer(text))
-    if not tokens:
-        return mark_safe("")
-    english = article.language == Language.ENGLISH
-    wanted = {stem_english(t) for t in terms} if english else terms
-    matched = [
-        (stem_english(fold(m.group())) if english else fold(m.group())) in wanted for m in tokens
-    ]
-    start = _best_window(matched, size)
-    window = tokens[start : start + size]
-    pieces: list[str] = ["… " if start > 0 else ""]
-    cursor = window[0].start()
-    for offset, token in enumerate(window, start):
-        pieces.append(escape(text[cursor : token.start()]))
-        word = escape(token.group())
-        pieces.append(f"<mark>{word}</mark>" if matched[offset] else word)
-        cursor = token.end()
-    if start + size < len(tokens):
-        pieces.append(" …")
-    return mark_safe(re.sub(r"\s+", " ", "".join(pieces)).strip())
+def _base(condition: SQ | None, exclusions: list[SQ], params: SearchParams) -> SearchQuerySet:
+    sqs = SearchQuerySet().models(Article)
+    if condition is not None:
+        sqs = sqs.filter(condition)
+    for exclusion in exclusions:
+        sqs = sqs.exclude(exclusion)
+    if params.date_from:
+        sqs = sqs.filter(published__gte=params.date_from)
+    if params.date_to:
+        sqs = sqs.filter(published__lte=params.date_to)
+    return sqs
 
 
-def _best_window(matched: list[bool], size: int) -> int:
-    best, best_count, count = 0, -1, 0
-    for i, hit in enumerate(matched):
-        count += hit
-        if i >= size:
-            count -= matched[i - size]
-        start = max(0, i - size + 1)
-        if count > best_count:
-            best, best_count = start, count
-    # Start a little before the first match so it reads as a sentence.
-    first = next((i for i in range(best, min(len(matched), best + size)) if matched[i]), best)
-    return max(best, first - 5)
+def _narrowed(sqs: SearchQuerySet, params: SearchParams, skip: str = "") -> SearchQuerySet:
+    for name, chosen in params.selected.items():
+        if chosen and name != skip:
+            field_name = FILTER_FIELDS[name]
+            either = [SQ(**{field_name: Exact(value)}) for value in chosen]
+            combined = either[0]
+            for other in either[1:]:
+                combined |= other
+            sqs = sqs.filter(combined)
+    return sqs
 
 
-def as_query_dict(params: SearchParams, **changes: Any) -> dict[str, str]:
-    """The URL parameters that reproduce `params` (with `changes` applied)."""
-    values = {
-        "q": params.q,
-        "language": params.language,
-        "source": params.source or "",
-        "from": params.date_from.isoformat() if params.date_from else "",
-        "to": params.date_to.isoformat() if params.date_to else "",
+def query_pairs(params: SearchParams, **changes: Any) -> list[tuple[str, str]]:
+    """The URL parameters that reproduce `params`, with `changes` (name -> list) applied."""
+    values: dict[str, list[str]] = {
+        "q": [params.q] if params.q else [],
+        "language": list(params.languages),
+        "source": [str(s) for s in params.sources],
+        "topic": list(params.topics),
+        "from": [params.date_from.isoformat()] if params.date_from else [],
+        "to": [params.date_to.isoformat()] if params.date_to else [],
     }
     values.update(changes)
-    return {key: str(value) for key, value in values.items() if value not in ("", None)}
+    return [(key, value) for key, items in values.items() for value in items]
+
+
+def _toggle(params: SearchParams, name: str, value: str) -> str:
+    chosen = list(params.selected[name])
+    chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+    return urlencode(query_pairs(params, **{name: chosen}))
+
+
+def _narrow(params: SearchParams, start: date, end: date) -> str:
+    if (params.date_from, params.date_to) == (start, end):  # clicking again widens
+        return urlencode(query_pairs(params, **{"from": [], "to": []}))
+    return urlencode(query_pairs(params, **{"from": [start.isoformat()], "to": [end.isoformat()]}))

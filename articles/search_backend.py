@@ -83,6 +83,11 @@ class LockingWhooshBackend(WhooshSearchBackend):
         else:
             found = super().search(query_string, start_offset=0, end_offset=end_offset, **kwargs)
             found["results"] = found["results"][start_offset:]
+        if not found["results"] and not found["hits"]:
+            # Past the last page haystack reports 0 hits; the count and facets must still
+            # describe the whole result set.
+            found = {**super().search(query_string, start_offset=0, end_offset=1, **kwargs),
+                     "results": []}
         return found
 
     def remove(self, obj_or_string: Any, commit: bool = True) -> None:

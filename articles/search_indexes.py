@@ -21,6 +21,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     language = indexes.CharField(model_attr="language", analyzer=EXACT)
     source_id = indexes.IntegerField(null=True)
     published = indexes.DateField(model_attr="published", null=True)
+    topics = indexes.MultiValueField()  # topic slugs: never facet on analysed names
     year = indexes.IntegerField(null=True)
     # Sort key for "newest first": YYYYMMDD, 0 when unknown, so undated articles sort last.
     published_sort = indexes.IntegerField()
@@ -29,7 +30,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article
 
     def index_queryset(self, using: str | None = None) -> Any:
-        return Article.objects.visible().select_related("source")
+        return Article.objects.visible().select_related("source").prefetch_related("topics")
 
     def read_queryset(self, using: str | None = None) -> Any:
         # Hits are loaded through this: an article hidden a moment ago never shows,
@@ -44,6 +45,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_text_en(self, article: Article) -> str:
         return self.prepare_text(article) if article.language == Language.ENGLISH else ""
+
+    def prepare_topics(self, article: Article) -> list[str]:
+        return sorted(topic.slug for topic in article.topics.all())
 
     def prepare_source_id(self, article: Article) -> int | None:
         return article.source_id

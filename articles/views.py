@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from articles import export
 from articles.forms import ExportForm, SearchForm
 from articles.models import Article, Source
-from articles.search import as_query_dict, run
+from articles.search import query_pairs, run
 
 
 @require_GET
@@ -32,8 +33,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/search.html", {
         "form": form,
         "results": results,
-        "query": as_query_dict(params),
-        "sources": Source.objects.active(),
+        "query": urlencode(query_pairs(params)),
     })
 
 

@@ -110,12 +110,12 @@ def test_filters_language_source_and_dates(indexed: Callable[..., Article]) -> N
     indexed(key="en-2016", body="NATO Libya", language="en",
             published=date(2016, 4, 5), published_precision="day")
     indexed(key="en-undated", body="NATO Libya", language="en")
-    assert keys("nato", language="vi") == ["vi-2016"]
-    assert sorted(keys("nato", language="en")) == ["en-2016", "en-undated"]
-    assert keys("nato", source=vov.pk) == ["vi-2016"]
+    assert keys("nato", languages=("vi",)) == ["vi-2016"]
+    assert sorted(keys("nato", languages=("en",))) == ["en-2016", "en-undated"]
+    assert keys("nato", sources=(vov.pk,)) == ["vi-2016"]
     assert keys("nato", date_from=date(2016, 5, 1)) == ["vi-2016"]
     assert keys("nato", date_to=date(2016, 4, 30)) == ["en-2016"]
-    assert keys(language="en") == ["en-2016", "en-undated"]  # no words: newest first
+    assert keys(languages=("en",)) == ["en-2016", "en-undated"]  # no words: newest first
 
 
 def test_paging_returns_every_match_once(indexed: Callable[..., Article]) -> None:

@@ -1,0 +1,147 @@
+"""Facets and the timeline: engine counts turned into labelled, clickable values.
+
+Counting is the engine's job, asked for through haystack's portable `SearchQuerySet.facet()`
+(Whoosh via haystack's FieldFacet support, Elasticsearch and Solr natively), so the counts
+are exact over the whole result set, not the current page. Only labels and links are worked
+out here, in Python, with one database query per facet that needs names.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from articles.models import Language, Source, Topic
+
+# Facet name in the URL -> field in the index.
+FILTER_FIELDS = {"language": "language", "source": "source_id", "topic": "topics"}
+DATE_FIELDS = ("year", "month", "day")
+_LABELS = {"language": "Language", "source": "Source", "topic": "Topic", "year": "Year"}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    query: str  # the query string that toggles this value
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    start: date
+    end: date
+    count: int
+    height: int  # percent of the tallest bar
+    selected: bool
+    query: str  # the query string that narrows the search to this bar
+
+
+@dataclass(frozen=True)
+class Timeline:
+    granularity: str  # "year" | "month" | "day"
+    bars: list[Bar]
+    undated: int
+
+
+Counts = dict[str, list[tuple[object, int]]]
+Toggle = Callable[[str, str], str]
+Narrow = Callable[[date, date], str]
+
+
+def build_facets(counts: Counts, selected: dict[str, tuple[str, ...]], toggle: Toggle,
+                 date_range: tuple[date | None, date | None], narrow: Narrow) -> list[Facet]:
+    """Facets in display order, each value labelled, counted and linked."""
+    facets = []
+    for name, field in FILTER_FIELDS.items():
+        pairs = [(str(value), count) for value, count in counts.get(field, []) if value not in (None, "")]
+        chosen = selected.get(name, ())
+        # A selected value with no match left still shows, so it can be unselected.
+        pairs += [(value, 0) for value in chosen if value not in {v for v, _ in pairs}]
+        labels = _labels(name, [value for value, _ in pairs])
+        values = [
+            FacetValue(value, labels.get(value, value), count, value in chosen, toggle(name, value))
+            for value, count in sorted(pairs, key=lambda p: (-p[1], labels.get(p[0], p[0])))
+        ]
+        if values:
+            facets.append(Facet(name, _LABELS[name], values))
+    years = sorted((int(str(v)), c) for v, c in counts.get("year", []) if v not in (None, "", 0))
+    if years:
+        values = []
+        for year, count in reversed(years):
+            start, end = date(year, 1, 1), date(year, 12, 31)
+            values.append(FacetValue(str(year), str(year), count, date_range == (start, end),
+                                     narrow(start, end)))
+        facets.append(Facet("year", _LABELS["year"], values))
+    return facets
+
+
+def build_timeline(day_counts: Iterable[tuple[object, int]], total: int, narrow: Narrow,
+                   date_range: tuple[date | None, date | None]) -> Timeline:
+    """Bars by year, month or day, whichever fits the span, with empty periods filled in."""
+    days: dict[date, int] = {}
+    for value, count in day_counts:
+        number = int(str(value)) if value not in (None, "") else 0
+        if number:
+            day = date(number // 10_000, number // 100 % 100, number % 100)
+            days[day] = days.get(day, 0) + count
+    if not days:
+        return Timeline("year", [], total)
+    first, last = min(days), max(days)
+    span = (last - first).days
+    granularity = "year" if span > 3 * 366 else "month" if span > 92 else "day"
+    buckets: dict[date, int] = {}
+    for day, count in days.items():
+        start = _period(day, granularity)[0]
+        buckets[start] = buckets.get(start, 0) + count
+    bars = []
+    tallest = max(buckets.values())
+    cursor = _period(first, granularity)[0]
+    while cursor <= last:
+        start, end = _period(cursor, granularity)
+        count = buckets.get(start, 0)
+        bars.append(Bar(_bar_label(start, granularity), start, end, count,
+                        round(100 * count / tallest), date_range == (start, end),
+                        narrow(start, end)))
+        cursor = end + timedelta(days=1)
+    return Timeline(granularity, bars, total - sum(days.values()))
+
+
+def _period(day: date, granularity: str) -> tuple[date, date]:
+    if granularity == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if granularity == "month":
+        last = calendar.monthrange(day.year, day.month)[1]
+        return date(day.year, day.month, 1), date(day.year, day.month, last)
+    return day, day
+
+
+def _bar_label(start: date, granularity: str) -> str:
+    if granularity == "year":
+        return str(start.year)
+    if granularity == "month":
+        return start.strftime("%b %Y")
+    return start.isoformat()
+
+
+def _labels(name: str, values: list[str]) -> dict[str, str]:
+    if name == "language":
+        return {code: str(label) for code, label in Language.choices}
+    if name == "source":
+        ids = [int(v) for v in values if v.isdigit()]
+        return {str(pk): label for pk, label in Source.objects.filter(pk__in=ids).values_list("pk", "name")}
+    if name == "topic":
+        return {slug: f"{en} / {vi}" for slug, en, vi in
+                Topic.objects.filter(slug__in=values).values_list("slug", "name_en", "name_vi")}
+    return {}

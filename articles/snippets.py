@@ -1,0 +1,65 @@
+"""snippet(article, terms) -> SafeString: the passage that best shows why an article matched."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.analysis import WORD, fold, nfc, stem_english
+from articles.models import Article, Language
+
+SNIPPET_WORDS = 40
+
+
+def snippet(article: Article, terms: set[str], size: int = SNIPPET_WORDS) -> SafeString:
+    """The passage of `size` words with most matched terms, escaped, matches in <mark>.
+
+    Done here rather than by the engine's highlighter so it is the same on every haystack
+    backend and uses the index's own folding and stemming.
+    """
+    text = nfc(article.body)
+    tokens = list(WORD.finditer(text))
+    if not tokens:
+        return mark_safe("")
+    english = article.language == Language.ENGLISH
+    wanted = {stem_english(t) for t in terms} if english else terms
+    matched = [
+        (stem_english(fold(m.group())) if english else fold(m.group())) in wanted for m in tokens
+    ]
+    start = _best_window(matched, size)
+    window = tokens[start : start + size]
+    pieces: list[str] = ["… " if start > 0 else ""]
+    cursor = window[0].start()
+    for offset, token in enumerate(window, start):
+        pieces.append(escape(text[cursor : token.start()]))
+        word = escape(token.group())
+        pieces.append(f"<mark>{word}</mark>" if matched[offset] else word)
+        cursor = token.end()
+    if start + size < len(tokens):
+        pieces.append(" …")
+    return mark_safe(re.sub(r"\s+", " ", "".join(pieces)).strip())
+
+
+def plain(snippet_html: str) -> str:
+    """The snippet as plain text, for the JSON export.
+
+    >>> plain("a <mark>b</mark> &lt;c&gt;")
+    'a b <c>'
+    """
+    return html.unescape(re.sub(r"</?mark>", "", snippet_html))
+
+
+def _best_window(matched: list[bool], size: int) -> int:
+    best, best_count, count = 0, -1, 0
+    for i, hit in enumerate(matched):
+        count += hit
+        if i >= size:
+            count -= matched[i - size]
+        if count > best_count:
+            best, best_count = max(0, i - size + 1), count
+    # Start a few words before the first match so the passage reads as a sentence.
+    first = next((i for i in range(best, min(len(matched), best + size)) if matched[i]), best)
+    return max(best, first - 5)
