@@ -1,5 +1,5 @@
 # The README's two commands are `make run` and `make test`; scripts/ does the work.
-.PHONY: help run test venv lint typecheck
+.PHONY: help run test venv lint typecheck bench
 
 help:
 	@echo "make run        set up .venv, migrate, import demo/, serve on http://127.0.0.1:8000/"
@@ -21,3 +21,9 @@ lint:
 
 typecheck:
 	bash scripts/typecheck.sh
+
+# A separate database and index under var/bench, so the benchmark never touches the demo site.
+bench:
+	bash scripts/venv.sh
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_search $(BENCH_ARGS)

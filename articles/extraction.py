@@ -57,7 +57,15 @@ _OUTLETS = (
 )
 _TLD = r"\.(?:vn|com|net|org)"
 _DATELINE_SITE = re.compile(rf"^([a-z][\w-]*(?:\.[\w-]+)*{_TLD})\s*[-–—]\s+\S", re.I | re.M)
-_EMAIL_OR_URL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)|https?://([\w-]+(?:\.[\w-]+)+)", re.I)
+# The lookbehinds keep these linear on a megabyte line with no spaces.
+_EMAIL_OR_URL = re.compile(
+    r"(?<![\w.+-])[\w.+-]{1,64}@([\w-]+(?:\.[\w-]+)+)|(?<!\w)https?://([\w-]+(?:\.[\w-]+)+)", re.I
+)
+# Links and addresses a story cites without being published there.
+_NOT_PUBLISHERS = frozenset(
+    "twitter.com x.com t.co facebook.com youtube.com instagram.com tiktok.com bit.ly google.com"
+    " gmail.com yahoo.com hotmail.com outlook.com".split()
+)
 _BARE_DOMAIN = re.compile(rf"\b([a-z0-9-]+(?:\.[a-z0-9-]+)*{_TLD})\b", re.I)
 
 # Line patterns, matched against the casefolded line.
@@ -75,12 +83,15 @@ _END = re.compile(
     r"|tổng biên tập\s*:|sign up to (?:read|continue)|subscribe to (?:read|continue)"
     r"|to continue reading|create a free account|đăng ký để đọc)|all rights reserved"
 )
-_MONTH_DATE = r"[a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [a-z]+ \d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d\d-\d\d"
+_MONTH_DATE = (
+    r"[a-z]{3,9}\.? \d{1,2}, \d{4}|\d{1,2} [a-z]{3,9} \d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d\d-\d\d"
+)
 _NOISE = re.compile(
     r"^(?:also read|read (?:more|also)|see also|related|xem thêm|đọc thêm|tin liên quan)\s*[:>»]"
     r"|^>>|\bthe views expressed (?:in|here)|\bdo not necessarily reflect\b|^how to submit\b"
     r"|\bsubmissions? (?:may|can|should) be sent to\b|quan điểm (?:riêng )?của tác giả"
-    r"|\((?:nguồn|ảnh|photo|source|credit|image|hình)\s*:[^)]*\)$|^(?:ảnh|photo|image|hình)\s*:"
+    r"|\((?:nguồn|ảnh|photo|source|credit|image|hình)\s*:[^()]{0,200}\)$"
+    r"|^(?:ảnh|photo|image|hình)\s*:"
     # Table-cell teasers "... |", teasers cut at a word "Bắc Đại ...", dated link lists.
     rf"|\|$|\s(?:\.\.\.|…)$|\s[-–—|]\s+(?:{_MONTH_DATE})$"
 )
@@ -95,10 +106,9 @@ _PROMPT = re.compile(
     r"|\bback to top\b|\bđăng ký nhận\b|\bđăng nhập\b|\btải ứng dụng\b|^chia sẻ\b"
     r"|^(?:gửi )?bình luận\b|^quảng cáo$|\bvề đầu trang\b"
 )
-_SHORTCODE_PAIR = re.compile(r"\[([a-z][a-z0-9_-]*)\b[^\]]*\].*?\[/\1\]")
-_SHORTCODE_TAG = re.compile(
-    r"\[/?(?:[a-z][a-z0-9]*_[a-z0-9_]*|caption|embed|gallery|video|audio)\b[^\]]*\]"
-)
+# WordPress shortcodes: "[su_note x=1]...[/su_note]" goes whole, a lone "[vc_row]" tag goes.
+_SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)\b[^\]\[]{0,200}\]")
+_SHORTCODE_NAMES = frozenset("caption embed gallery video audio".split())
 # "VOV.VN - " / "TGVN. " opening a lead; "Mr. " is not one, hence no re.I.
 _LEAD_DATELINE = re.compile(r"^(?:[A-ZĐ][\w.]*\.[A-Z]{2,3}\s*[-–—]|[A-ZĐ]{2,8}\.)\s")
 _LEAD_DATE = re.compile(r"^(?i:ngày|hôm|sáng|chiều|tối|on)\s+[\d/]+,?\s+")
@@ -135,21 +145,23 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted:
     """
     page = _Page()
     try:
-        page.feed(_sanitize(html if isinstance(html, str) else ""))
+        # A "<" that opens no tag is text; escaping it spares html.parser a slow path.
+        page.feed(_STRAY_LT.sub("&lt;", _sanitize(html if isinstance(html, str) else "")))
         page.close()
     except Exception:  # html.parser raises on a few malformed declarations; keep what we have
         pass
     root = _main_root(page)
-    raw = "\n".join(_lines("\n".join(_render(page.root, drop="none"))))
+    raw = "\n".join(_lines("\n".join(_render(page.root, drop=_BY_TAG + 1))))
     meta = page.meta
     site_name = _clean_inline(meta.get("og:site_name", "")) or None
     title = _html_title(page, root, site_name)
-    canonical = url or meta.get("og:url") or page.canonical or None
+    declared = [u for u in (meta.get("og:url"), page.canonical) if u and u.startswith("http")]
+    canonical = url or next(iter(declared), None)
     lines = _lines("\n".join(_render(root)))
     extracted = _assemble(lines, raw, title_hint=title, url=canonical, site_name=site_name)
     if not extracted.body:
         # An unclosed <div class="menu"> can swallow the story: retry trusting tags, not classes.
-        lines = _lines("\n".join(_render(root, drop="tags")))
+        lines = _lines("\n".join(_render(root, drop=_BY_TAG)))
         extracted = _assemble(lines, raw, title_hint=title, url=canonical, site_name=site_name)
     language = language_from_code(page.lang) or language_from_code(meta.get("og:locale"))
     published, precision = _html_date(page, root)
@@ -184,7 +196,8 @@ def _assemble(
 
 
 def _sanitize(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+    text = text.replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return _CONTROL.sub("", text)
 
 
@@ -197,7 +210,23 @@ def _lines(text: str) -> list[str]:
 def _strip_shortcodes(line: str) -> str:
     if "[" not in line:
         return line
-    return _SHORTCODE_TAG.sub("", _SHORTCODE_PAIR.sub("", line))
+    opened: dict[str, int] = {}
+    cuts: list[tuple[int, int]] = []
+    for match in _SHORTCODE.finditer(line):
+        closing, name = match.groups()
+        if "_" not in name and name not in _SHORTCODE_NAMES:
+            continue  # "[sic]", "[b]": editorial brackets and markup, not plugin junk
+        if closing and name in opened:
+            cuts.append((opened.pop(name), match.end()))
+        else:
+            opened.setdefault(name, match.start())
+            cuts.append(match.span())
+    kept: list[str] = []
+    position = 0
+    for start, stop in sorted(cuts):
+        kept.append(line[position:start] if start > position else "")
+        position = max(position, stop)
+    return "".join(kept) + line[position:]
 
 
 def _key(line: str) -> str:
@@ -254,7 +283,9 @@ def _select(lines: list[str], title_hint: str | None) -> tuple[str, list[str], l
     keys = [_key(line) for line in lines]
     title_key, slug = _key(title), _fold(title)
     _mark_repeats(lines, keys, bad, title_key)
-    slugged = [len(slug.split()) >= 3 and line.startswith(slug) for line in lines]
+    # Only an accented title has a slug distinct from itself ("bật đèn" -> "bat den").
+    has_slug = slug != title_key and len(slug.split()) >= 3
+    slugged = [has_slug and line.startswith(slug) for line in lines]
     for i in range(n):
         # Slug lines: "iraq bat den xanh cho nato o lai Other headline" (a related-link prefix).
         if slugged[i] or keys[i] == title_key:
@@ -265,9 +296,11 @@ def _select(lines: list[str], title_hint: str | None) -> tuple[str, list[str], l
     in_section = False
     for i in range(lead, n):
         line = lines[i]
+        if line.endswith("/."):
+            end = min(end, i + 1)  # Vietnamese papers close the article with "/."
         if i == lead:
-            pass
-        elif kinds[i] == "section":
+            continue
+        if kinds[i] == "section":
             in_section = True
         elif dateline and line.startswith(dateline.group()):
             bad[i] = True  # a second "VOV.VN - " lead is another article's teaser
@@ -278,8 +311,6 @@ def _select(lines: list[str], title_hint: str | None) -> tuple[str, list[str], l
             in_section = teaser and _is_headline(lines[before])
         if in_section:
             bad[i] = True
-        if line.endswith("/."):
-            end = min(end, i + 1)  # Vietnamese papers close the article with "/."
     for i in range(end, n):
         bad[i] = True
     return title, _keep_by_context(lines, bad), head
@@ -317,7 +348,7 @@ def _keep_by_context(lines: list[str], bad: list[bool]) -> list[str]:
         right[i] = last
         if kinds[i] != "short":
             last = kinds[i]
-    kept = []
+    kept: list[str] = []
     for i in range(goods[0], goods[-1] + 1):
         if kinds[i] == "good" or (kinds[i] == "short" and "good" in (left[i], right[i])):
             kept.append(lines[i])
@@ -380,11 +411,13 @@ def _source_from_text(raw: str) -> tuple[str | None, str | None]:
     if dateline:
         return dateline.group(1), dateline.group(1).lower()
     for match in _EMAIL_OR_URL.finditer(raw):
-        return None, _domain("//" + (match.group(1) or match.group(2)))
+        domain = _domain("//" + (match.group(1) or match.group(2)))
+        if domain and domain not in _NOT_PUBLISHERS:
+            return None, domain
     for line in raw.split("\n"):
         # "Theo dõi Baoquocte.vn trên": a bare domain is a hint only on a short line, not in a
         # story that happens to mention amazon.com.
-        bare = _BARE_DOMAIN.search(line) if len(line.split()) <= 8 else None
+        bare = _BARE_DOMAIN.search(line) if len(line) <= 200 and len(line.split()) <= 8 else None
         if bare:
             return None, bare.group(1).lower()
     return None, None
@@ -427,16 +460,21 @@ _NOISE_ATTR = re.compile(
 )
 _NOISE_ROLES = frozenset("navigation complementary banner contentinfo".split())
 _MAIN_TAGS = frozenset("html body main article".split())
+_STRAY_LT = re.compile(r"<(?![a-zA-Z/!?])")
 _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
     "publish-date", "date", "dc.date.issued", "dc.date",
 )  # fmt: skip
+_BY_TAG, _BY_CLASS = 2, 1  # how sure we are that an element is page furniture
+# Real pages have a few thousand elements; past this, tags are ignored and their text kept.
+_MAX_ELEMENTS = 100_000
 
 
 @dataclass(eq=False)
 class _Node:
     tag: str
     attrs: dict[str, str]
+    noise: int = 0
     children: list[_Node | str] = field(default_factory=list)
 
 
@@ -450,25 +488,29 @@ class _Page(HTMLParser):
         self.meta: dict[str, str] = {}
         self.lang: str | None = None
         self.canonical: str | None = None
+        self.title = ""
         self.jsonld: list[str] = []
+        self.elements = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k.lower(): (v or "") for k, v in attrs}
         if tag == "meta":
             key = values.get("property") or values.get("name") or values.get("itemprop") or ""
-            key = key.lower()
             if key and "content" in values:
-                self.meta.setdefault(key, values["content"].strip())
+                self.meta.setdefault(key.lower(), values["content"].strip())
         elif tag == "html" and values.get("lang"):
             self.lang = values["lang"]
         elif tag == "link" and "canonical" in values.get("rel", "").lower():
             self.canonical = values.get("href") or None
+        self.elements += 1
+        if self.elements > _MAX_ELEMENTS:
+            return
         if tag not in _HEAD_TAGS and any(node.tag == "head" for node in self.stack[:3]):
             self.handle_endtag("head")  # a page that never wrote </head> still has a body
         top = self.stack[-1]
         if (top.tag == "p" and tag in _BLOCK) or (top.tag == tag and tag in _REPEAT_CLOSES):
             self.stack.pop()  # "<p>a<p>b" and "<li>a<li>b": the open one ends here
-        node = _Node(tag, values)
+        node = _Node(tag, values, _noise(tag, values))
         self.stack[-1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)
@@ -483,28 +525,28 @@ class _Page(HTMLParser):
         top = self.stack[-1]
         if top.tag == "script" and "ld+json" in top.attrs.get("type", ""):
             self.jsonld.append(data)
+        elif top.tag == "title" and not self.title:
+            self.title = data
         top.children.append(data)
 
 
-def _is_noise(node: _Node, keep: frozenset[str] = frozenset(), *, by_class: bool = True) -> bool:
-    if node.tag in keep:
-        return False
-    if node.tag in _DROP or "hidden" in node.attrs or node.attrs.get("aria-hidden") == "true":
-        return True
-    if not by_class or node.attrs.get("role", "") in _NOISE_ROLES:
-        return by_class
-    classes = f"{node.attrs.get('class', '')} {node.attrs.get('id', '')}"
-    return node.tag not in _MAIN_TAGS and bool(_NOISE_ATTR.search(classes))
+def _noise(tag: str, attrs: dict[str, str]) -> int:
+    if tag in _DROP or "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return _BY_TAG
+    if tag in _MAIN_TAGS:
+        return 0
+    classes = f"{attrs.get('class', '')} {attrs.get('id', '')}"
+    return _BY_CLASS if attrs.get("role") in _NOISE_ROLES or _NOISE_ATTR.search(classes) else 0
 
 
-def _walk(root: _Node, keep: frozenset[str] = frozenset()) -> Iterator[_Node]:
-    """Elements under root in document order, skipping noise subtrees; no recursion."""
+def _walk(root: _Node, keep: str = "") -> Iterator[_Node]:
+    """Elements under root in document order, skipping furniture (except `keep`); no recursion."""
     stack = [root]
     while stack:
         node = stack.pop()
         yield node
         children = (c for c in reversed(node.children) if isinstance(c, _Node))
-        stack.extend(c for c in children if not _is_noise(c, keep))
+        stack.extend(c for c in children if not c.noise or c.tag == keep)
 
 
 def _main_root(page: _Page) -> _Node:
@@ -518,8 +560,8 @@ def _main_root(page: _Page) -> _Node:
     return best if size else (found["main"] or found["body"] or [page.root])[0]
 
 
-def _render(root: _Node, *, drop: str = "all") -> list[str]:
-    """Text of root, one line per block element; an explicit stack survives 10^5 open <div>s."""
+def _render(root: _Node, *, drop: int = _BY_CLASS) -> list[str]:
+    """Text of root, one line per block element, leaving out elements with noise >= drop."""
     out: list[str] = []
     buffer: list[str] = []
     stack: list[tuple[_Node | str, bool]] = [(root, False)]
@@ -532,8 +574,7 @@ def _render(root: _Node, *, drop: str = "all") -> list[str]:
             out.append(" ".join("".join(buffer).split()))
             buffer.clear()
             continue
-        skip = drop != "none" and item is not root and _is_noise(item, by_class=drop == "all")
-        if skip or item.tag in ("script", "style", "head"):
+        if item.tag in ("script", "style", "head") or (item.noise >= drop and item is not root):
             continue
         if item.tag in _BLOCK:
             out.append(" ".join("".join(buffer).split()))
@@ -545,17 +586,14 @@ def _render(root: _Node, *, drop: str = "all") -> list[str]:
 
 
 def _text(node: _Node) -> str:
-    return _clean_inline(" ".join(_render(node, drop="none")))
+    return _clean_inline(" ".join(_render(node, drop=_BY_TAG + 1)))
 
 
 def _html_title(page: _Page, root: _Node, site_name: str | None) -> str | None:
-    # An article's <header> holds its h1 and <time>: noise for the body, not for metadata.
-    keep = frozenset({"header"})
-    h1 = next((_text(n) for n in _walk(root, keep) if n.tag == "h1"), "")
-    h1 = h1 or next((_text(n) for n in _walk(page.root, keep) if n.tag == "h1"), "")
-    titles = (n for n in _walk(page.root, frozenset({"head"})) if n.tag == "title")
-    head_title = next((_text(n) for n in titles), "")
-    for raw in (page.meta.get("og:title"), page.meta.get("twitter:title"), head_title):
+    # An article's <header> holds its h1 and <time>: furniture for the body, not for metadata.
+    h1 = next((_text(n) for n in _walk(root, "header") if n.tag == "h1"), "")
+    h1 = h1 or next((_text(n) for n in _walk(page.root, "header") if n.tag == "h1"), "")
+    for raw in (page.meta.get("og:title"), page.meta.get("twitter:title"), page.title):
         title = _clean_inline(raw or "")
         if title:
             if h1 and _key(title).startswith(_key(h1)):
@@ -588,7 +626,7 @@ def _strip_site_suffix(title: str, site_name: str | None) -> str:
 def _html_date(page: _Page, root: _Node) -> tuple[date | None, str]:
     values = [page.meta.get(key) for key in _DATE_META] + _jsonld_dates(page.jsonld)
     in_story = root.tag in ("article", "main")
-    for node in _walk(root, frozenset({"header"})):
+    for node in _walk(root, "header"):
         # Outside an <article>, a bare <time> may be the site's "today" bar: ask for a hint.
         itemprop = node.attrs.get("itemprop", "").lower()
         marked = "pubdate" in node.attrs or itemprop == "datepublished"
@@ -606,7 +644,7 @@ def _jsonld_dates(blocks: list[str]) -> list[str]:
     for block in blocks:
         try:
             stack: list[object] = [json.loads(block)]
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         while stack and len(found) < 5:
             item = stack.pop()

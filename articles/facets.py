@@ -65,7 +65,9 @@ def build_facets(counts: Counts, selected: dict[str, tuple[str, ...]], toggle: T
     """Facets in display order, each value labelled, counted and linked."""
     facets = []
     for name, field in FILTER_FIELDS.items():
-        pairs = [(str(value), count) for value, count in counts.get(field, []) if value not in (None, "")]
+        # 0 and "" are what a column holds for "no value" (an article with no source).
+        pairs = [(str(value), count) for value, count in counts.get(field, [])
+                 if value not in (None, "", 0, "0")]
         chosen = selected.get(name, ())
         # A selected value with no match left still shows, so it can be unselected.
         pairs += [(value, 0) for value in chosen if value not in {v for v, _ in pairs}]
@@ -76,7 +78,8 @@ def build_facets(counts: Counts, selected: dict[str, tuple[str, ...]], toggle: T
         ]
         if values:
             facets.append(Facet(name, _LABELS[name], values))
-    years = sorted((int(str(v)), c) for v, c in counts.get("year", []) if v not in (None, "", 0))
+    years = sorted((int(str(v)), c) for v, c in counts.get("year", [])
+                   if v not in (None, "") and 0 < int(str(v)) < 10_000)
     if years:
         values = []
         for year, count in reversed(years):
@@ -93,7 +96,7 @@ def build_timeline(day_counts: Iterable[tuple[object, int]], total: int, narrow:
     days: dict[date, int] = {}
     for value, count in day_counts:
         number = int(str(value)) if value not in (None, "") else 0
-        if number:
+        if 10_000_101 <= number <= 99_991_231:
             day = date(number // 10_000, number // 100 % 100, number % 100)
             days[day] = days.get(day, 0) + count
     if not days:
@@ -142,6 +145,7 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
         ids = [int(v) for v in values if v.isdigit()]
         return {str(pk): label for pk, label in Source.objects.filter(pk__in=ids).values_list("pk", "name")}
     if name == "topic":
-        return {slug: f"{en} / {vi}" for slug, en, vi in
-                Topic.objects.filter(slug__in=values).values_list("slug", "name_en", "name_vi")}
+        names = {slug: f"{en} / {vi}" for slug, en, vi in
+                 Topic.objects.filter(slug__in=values).values_list("slug", "name_en", "name_vi")}
+        return {"none": "No topic yet / Chưa phân loại", **names}
     return {}

@@ -50,6 +50,8 @@ class SearchForm(forms.Form):
     from_ = forms.DateField(required=False, input_formats=DATE_FORMATS, label="From")
     to = forms.DateField(required=False, input_formats=DATE_FORMATS)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    # facets=0 skips facets and the timeline (a cheaper search, and the benchmark's baseline).
+    facets = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +74,7 @@ class SearchForm(forms.Form):
             q=data["q"], languages=tuple(sorted(data["language"])), sources=data["source"],
             topics=data["topic"], date_from=data["from"], date_to=data["to"],
             offset=((data["page"] or 1) - 1) * limit, limit=limit,
+            facets=data["facets"] is not False,
         )
 
 
@@ -92,7 +95,8 @@ class ExportForm(SearchForm):
         size = self.cleaned_data["limit"] or limit
         # Facets and the timeline come with the first page only: the rest is paging.
         cursor = self.cleaned_data["cursor"]
-        return replace(super().params(size), offset=cursor, facets=not cursor)
+        params = super().params(size)
+        return replace(params, offset=cursor, facets=params.facets and not cursor)
 
 
 def make_cursor(offset: int) -> str:

@@ -18,10 +18,34 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from haystack.backends import whoosh_backend
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
+from whoosh import fields as whoosh_fields
+from whoosh.sorting import FieldFacet
+
+# Facet fields get a per-document column, so counting reads one value per matching document.
+# Without a column Whoosh "uninverts" the field on every search: it walks every term's
+# postings in the whole index, which grows with the index, not with the result set.
+SINGLE_VALUED_FACETS = ("language", "source_id", "year", "published_sort")
+MULTI_VALUED_FACETS = ("topics", "entities")
+
+
+class ColumnFieldFacet(FieldFacet):
+    """haystack asks Whoosh for overlapping facets (multi-valued), which ignores columns;
+    single-valued fields with a column are counted from the column instead."""
+
+    def categorizer(self, global_searcher: Any) -> Any:
+        field = global_searcher.schema[self.fieldname]
+        if field.column_type is not None and not field.column_type.stores_lists():
+            self.allow_overlap = False
+        return super().categorizer(global_searcher)
+
+
+# haystack builds its facets with the FieldFacet name it imported; point it at ours.
+whoosh_backend.FieldFacet = ColumnFieldFacet
 
 
 class LockingWhooshBackend(WhooshSearchBackend):
@@ -36,6 +60,24 @@ class LockingWhooshBackend(WhooshSearchBackend):
         os.makedirs(self.path, exist_ok=True)
         with _file_lock(os.path.join(self.path, "..", f".{os.path.basename(self.path)}.setup")):
             super().setup()
+
+    def build_schema(self, fields: dict[str, Any]) -> tuple[str, Any]:
+        content_field_name, schema = super().build_schema(fields)
+        for name in SINGLE_VALUED_FACETS:
+            if name not in schema:
+                continue
+            if isinstance(schema[name], whoosh_fields.NUMERIC):
+                schema.remove(name)
+                schema.add(name, whoosh_fields.NUMERIC(numtype=int, stored=True, sortable=True))
+            else:
+                schema.remove(name)
+                schema.add(name, whoosh_fields.ID(stored=True, sortable=True))
+        for name in MULTI_VALUED_FACETS:
+            if name in schema:
+                # Term vectors let Whoosh read one document's values without uninverting.
+                schema.remove(name)
+                schema.add(name, whoosh_fields.KEYWORD(stored=True, commas=True, vector=True))
+        return content_field_name, schema
 
     @contextmanager
     def _writer(self) -> Iterator[Any]:

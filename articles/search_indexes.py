@@ -9,6 +9,8 @@ from haystack import indexes
 from articles.analysis import ENGLISH, EXACT, FOLDING
 from articles.models import Article, Language
 
+NO_TOPIC = "none"
+
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # Title + body, diacritics folded: matches "bat den xanh" and "bật đèn xanh" alike.
@@ -19,10 +21,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text_en = indexes.CharField(analyzer=ENGLISH)
     title = indexes.CharField(model_attr="title", analyzer=FOLDING, boost=2.0)
     language = indexes.CharField(model_attr="language", analyzer=EXACT)
-    source_id = indexes.IntegerField(null=True)
+    # Facet columns hold a value for every document: 0 means none (an unset value would
+    # read back as the column's default, the largest integer).
+    source_id = indexes.IntegerField()
     published = indexes.DateField(model_attr="published", null=True)
     topics = indexes.MultiValueField()  # topic slugs: never facet on analysed names
-    year = indexes.IntegerField(null=True)
+    year = indexes.IntegerField()
     # Sort key for "newest first": YYYYMMDD, 0 when unknown, so undated articles sort last.
     published_sort = indexes.IntegerField()
 
@@ -47,14 +51,16 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return self.prepare_text(article) if article.language == Language.ENGLISH else ""
 
     def prepare_topics(self, article: Article) -> list[str]:
-        return sorted(topic.slug for topic in article.topics.all())
+        # Every document gets a value: Whoosh keeps term vectors (which the topic facet
+        # reads) only for segments where some document has one. "none" = no topic yet.
+        return sorted(topic.slug for topic in article.topics.all()) or [NO_TOPIC]
 
-    def prepare_source_id(self, article: Article) -> int | None:
-        return article.source_id
+    def prepare_source_id(self, article: Article) -> int:
+        return article.source_id or 0
 
     def prepare_published_sort(self, article: Article) -> int:
         day = article.published
         return day.year * 10_000 + day.month * 100 + day.day if day else 0
 
-    def prepare_year(self, article: Article) -> int | None:
-        return article.published.year if article.published else None
+    def prepare_year(self, article: Article) -> int:
+        return article.published.year if article.published else 0

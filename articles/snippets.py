@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -12,6 +13,8 @@ from articles.analysis import WORD, fold, nfc, stem_english
 from articles.models import Article, Language
 
 SNIPPET_WORDS = 40
+# The best passage is looked for in the first words only: long texts must not make a page slow.
+SCAN_WORDS = 3_000
 
 
 def snippet(article: Article, terms: set[str], size: int = SNIPPET_WORDS) -> SafeString:
@@ -21,14 +24,12 @@ def snippet(article: Article, terms: set[str], size: int = SNIPPET_WORDS) -> Saf
     backend and uses the index's own folding and stemming.
     """
     text = nfc(article.body)
-    tokens = list(WORD.finditer(text))
+    tokens = [m for _, m in zip(range(SCAN_WORDS), WORD.finditer(text))]
     if not tokens:
         return mark_safe("")
-    english = article.language == Language.ENGLISH
-    wanted = {stem_english(t) for t in terms} if english else terms
-    matched = [
-        (stem_english(fold(m.group())) if english else fold(m.group())) in wanted for m in tokens
-    ]
+    key = _english_key if article.language == Language.ENGLISH else _key
+    wanted = {key(t) for t in terms}
+    matched = [key(m.group()) in wanted for m in tokens]
     start = _best_window(matched, size)
     window = tokens[start : start + size]
     pieces: list[str] = ["… " if start > 0 else ""]
@@ -50,6 +51,17 @@ def plain(snippet_html: str) -> str:
     'a b <c>'
     """
     return html.unescape(re.sub(r"</?mark>", "", snippet_html))
+
+
+@lru_cache(maxsize=65_536)
+def _key(word: str) -> str:
+    return fold(word)
+
+
+@lru_cache(maxsize=65_536)
+def _english_key(word: str) -> str:
+    # Snowball is slow in pure Python; news text repeats its words, so cache.
+    return stem_english(fold(word))
 
 
 def _best_window(matched: list[bool], size: int) -> int:

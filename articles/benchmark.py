@@ -1,0 +1,98 @@
+"""A search benchmark on real corpora: build N articles, index them, time the search view.
+
+Figures are ratios against a baseline measured in the same run (the same queries without
+facets and timeline), because these machines are shared and absolute times are noisy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import cycle, islice
+from pathlib import Path
+
+from django.db import transaction
+from django.test import Client
+from haystack import connections
+
+from articles.models import Article, IndexQueue, Precision, Source
+
+QUERIES = ["nato", "chính phủ", "market", "bóng đá", "oil prices", "kinh te", "trade OR tariff",
+           '"Hà Nội"', "bank -interest", "government", "giá vàng", "election"]
+CORPORA = ("en_bbc_news.jsonl", "vi_vntc_sample.jsonl", "en_reuters21578.jsonl")
+
+
+@dataclass(frozen=True)
+class Timing:
+    label: str
+    p50: float
+    p95: float
+
+
+def build(corpora: Path, count: int, batch: int = 2_000) -> int:
+    """Fill the database with `count` articles cycled from the corpora; index them in bulk."""
+    sources: dict[str, Source] = {}
+    made = 0
+    for chunk in _chunks(islice(_records(corpora), count), batch):
+        articles = []
+        for n, record in chunk:
+            name = record.get("source") or "corpus"
+            if name not in sources:
+                sources[name] = Source.objects.get_or_create(name=name[:200])[0]
+            title, body = record["title"] or "(untitled)", record["body"] or record["title"] or ""
+            # Spread copies over the years so the timeline has a shape.
+            day = date(1987, 1, 1) + timedelta(days=(n * 37) % 12_000)
+            articles.append(Article(
+                key=f"bench:{n}", title=title[:1000], body=body, language=record["lang"],
+                source=sources[name], published=day, published_precision=Precision.DAY,
+                content_hash=hashlib.sha256(f"{n}".encode()).hexdigest(),
+            ))
+        with transaction.atomic():
+            Article.objects.bulk_create(articles)
+        made += len(articles)
+    IndexQueue.objects.all().delete()
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Article)
+    queryset = index.index_queryset().order_by("pk")
+    last = 0
+    while page := list(queryset.filter(pk__gt=last)[:batch]):
+        backend.update(index, page)
+        last = page[-1].pk
+    return made
+
+
+def time_search(client: Client, rounds: int) -> list[Timing]:
+    """p50/p95 of the search page, with and without facets, the same queries interleaved."""
+    samples: dict[str, list[float]] = {"with facets + timeline": [], "without (baseline)": []}
+    for _ in range(rounds):
+        for q in QUERIES:
+            for label, facets in (("with facets + timeline", "1"), ("without (baseline)", "0")):
+                start = time.perf_counter()
+                response = client.get("/search/", {"q": q, "facets": facets})
+                samples[label].append(time.perf_counter() - start)
+                assert response.status_code == 200, response.status_code
+    return [Timing(label, statistics.median(values) * 1000, _p95(values) * 1000)
+            for label, values in samples.items()]
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _records(corpora: Path) -> Iterator[tuple[int, dict]]:
+    everything = []
+    for name in CORPORA:
+        with open(corpora / name, encoding="utf-8") as handle:
+            everything += [json.loads(line) for line in handle]
+    yield from enumerate(record for record in cycle(everything))
+
+
+def _chunks(items: Iterator[tuple[int, dict]], size: int) -> Iterator[list[tuple[int, dict]]]:
+    while chunk := list(islice(items, size)):
+        yield chunk

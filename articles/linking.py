@@ -1,0 +1,517 @@
+"""Link article text to registry entities, and collect proper names the registry lacks.
+
+Pure: no DB. A Linker compiles every alias once into a trie over folded words (the same
+words analysis.words() gives), so linking is one left-to-right pass; the longest alias that
+passes the rules below wins and consumes its words.
+
+Rules, in the order a match must pass them:
+- Word boundaries: aliases match whole words; between two words of an alias the text may
+  have any whitespace (a line break too, not a blank line) or a hyphen; other punctuation
+  only where the alias has it ("U.S. Virgin Islands", "Nhà nước Hồi giáo (IS)").
+- Accents: a word matches with the same diacritics (tone-mark placement aside: "hoà" is
+  "hòa"). A word typed without any diacritics may match the folded alias when the alias is
+  not Vietnamese ("Erdogan") or the whole article is typed without diacritics.
+- Case: a capitalised alias word needs a capitalised text word; an acronym (IS, US, EU) needs
+  the word in capitals, and acronyms that are also common words (IS, US, WHO) never match in
+  an all-capitals line such as a Reuters headline. In an article typed without diacritics,
+  Vietnamese aliases ignore case, because such text is usually typed without capitals too.
+- One-syllable Vietnamese aliases (Anh, Mỹ, Pháp, Đức, Nga, Ý, Úc...) are also common words
+  or given names, so they match in Vietnamese articles only, and only when capitalised, not
+  followed by a syllable that makes a common word of them ("Pháp luật", "Ý kiến", "Anh ấy"),
+  and not next to another capitalised Vietnamese syllable, which makes a personal name
+  ("Tuấn Anh", "Thu Nga", "Đức Anh") unless it is a cue such as "Nước Anh". Sentence-initial
+  "Anh" is the pronoun ("Anh cho biết...") unless followed by "và"/"cùng" or a comma or
+  dash ("Anh và Pháp", "Anh, Pháp"). Lowercase forms in an unaccented article ("chinh phu nga
+  va my") need a cue word before them or a coordinated country next to them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from articles.analysis import WORD, fold, nfc
+from articles.registry import EntityRecord
+
+# Combining tone marks: Vietnamese writers place them on different vowels ("hoà"/"hòa").
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_HYPHENS = frozenset("-‐‑–")
+_SENTENCE_END = frozenset(".!?:;…\"“”'‘’([|•")
+# Acronyms that are also ordinary words: meaningless when a whole line is in capitals.
+_WORDLIKE_ACRONYMS = frozenset(
+    "is us it as at an on or in no so to up who ap sec ida ico bis ec".split()
+)
+
+# One-syllable Vietnamese aliases: the next syllable that turns each into a common word.
+_VI_COMPOUNDS = {
+    alias: frozenset(followers.split())
+    for alias, followers in {
+        "anh": "ay em chi ta trai ho re ca hung hai ba tu lam con rang nay",
+        "my": "pham thuat nhan man vi quan hoc nghe le mieu tho tuc dieu y kim cam tu",
+        "phap": "luat ly lenh che y su danh mon quyen dinh nhan truong thuat bao dien phuc tri "
+        "tang hoi khi hanh",
+        "duc": "tin tinh do hanh phat chua cha me vua hy the ba ong tai giao kito",
+        "y": "kien nghia tuong thuc chi dinh muon niem tu do nguyen thich vi te hop nghi toi "
+        "anh em",
+        "nhat": "ky trinh thuc dinh thiet le",
+        "an": "tuong pham dinh hanh loat ky nut quan tin",
+        "ao": "khoac dai so mua thun len giap quan choang tam ba coc gio ao cuoi vest phong dau "
+        "lua vang xanh trang do den hong tim moi dep cua",
+        "lao": "dong dao cong xao luc tam khoa lang",
+    }.items()
+}
+# Words before a country name that make a one-syllable alias a place, not a given name.
+_VI_CUES = frozenset(
+    "nuoc nguoi phia tai o cua voi va tham sang den tu cung giua phu thong tuong giao doi".split()
+)
+_VI_AFTER_CUES = frozenset({"va", "cung"})
+# Before a one-syllable alias these make it a language ("tiếng Anh") or a person ("chị Nga").
+_VI_NOT_PLACE = frozenset(
+    "tiếng chị anh em cô bà ông bác chú cháu bé cụ thím dì mợ chàng nàng tên họ".split()
+)
+# One-syllable aliases that open sentences as ordinary words ("Anh cho biết", "Ấn nút").
+_VI_STRICT_AT_START = frozenset({"anh", "an", "ao"})
+_VI_COORDINATORS = frozenset({"va", "voi", "cung", "and"})
+
+_NUCLEI = sorted(
+    "a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uu uy ya ye ieu yeu oai oay "
+    "oeo uay uya uye uyu uoi uou".split(),
+    key=len,
+    reverse=True,
+)
+_VI_SYLLABLE = re.compile(
+    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?(?:{'|'.join(_NUCLEI)})"
+    r"(?:ng|nh|ch|[cmnpt])?"
+)
+
+# Candidate names: titles stripped from the front of a run, and a capitalised word that is
+# the first of a sentence dropped when it is a common word.
+_TITLES_EN = frozenset(
+    "the a an mr mrs ms dr president vice prime minister foreign defence defense finance "
+    "secretary chancellor king queen prince princess pope sir lord chief senator sen rep "
+    "governor gov ambassador spokesman spokeswoman chairman chairwoman director ayatollah "
+    "sheikh gen col lt captain commander justice judge mayor premier deputy former late "
+    "general".split()
+)
+_TITLES_VI = tuple(
+    tuple(title.split())
+    for title in (
+        "tong thu ky, tong thu, tong bi thu, tong thong, thu tuong, bo truong, chu tich, "
+        "pho chu tich, pho thu tuong, pho tong thong, ngoai truong, dai su, duc giao hoang, "
+        "giao hoang, nu hoang, quoc vuong, hoang tu, cong chua, vua, tuong, ong, ba, ngai, "
+        "thuong nghi si, ha nghi si, nghi si, tong giam doc, giam doc, thong doc, "
+        "nguoi phat ngon, hoa si, ca si, nha bao, tien si, giao su, thu ky, chuyen gia, hoc gia"
+    ).split(", ")
+)
+_STARTERS = frozenset(
+    "the a an in on at but and he she it we they this that these those his her its our their "
+    "there when while after before if as for with by from to of also meanwhile however last "
+    "next some many most all both each one read sign get start download top related already "
+    "please how what why where who theo trong tai ngay sau truoc khi cac nhung mot nhieu hien "
+    "cung con do nhu neu vi de ve voi tu o la co chuyen doc moi tin thay ket lich".split()
+)
+_PARTICLES = frozenset("of de da do dos del van von der den bin al el la le du di y".split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity_id: str
+    alias: str
+    start: int  # offsets into nfc(text)
+    end: int
+
+
+@dataclass(frozen=True)
+class CandidateName:
+    text: str
+    lang: str
+    count: int
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    entity_id: str
+    text: str
+    lang: str
+    keys: tuple[str, ...]  # accent keys, see _accent_key
+    capitals: tuple[bool, ...]
+    uppers: tuple[bool, ...]
+    gaps: tuple[frozenset[str], ...]  # punctuation the alias has between word k and k+1
+    short_vi: bool
+    wordlike: bool
+    dot_end: bool  # "Calif.", "N.J.": the abbreviation's full stop is part of the name
+
+
+class _Node:
+    __slots__ = ("children", "patterns")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.patterns: list[_Pattern] = []
+
+
+class Linker:
+    """Every alias of every record, compiled once; link as many texts as you like."""
+
+    def __init__(self, records: Iterable[EntityRecord]) -> None:
+        self._root = _Node()
+        self._known: set[str] = set()
+        self._kinds: dict[str, str] = {}
+        for record in records:
+            self._kinds[record.id] = record.kind
+            for alias in record.aliases:
+                pattern = _compile(record.id, alias.text, alias.lang, alias.acronym)
+                if pattern is None:
+                    continue
+                node = self._root
+                for word in _alias_words(alias.text):
+                    node = node.children.setdefault(fold(word), _Node())
+                node.patterns.append(pattern)
+                self._known.add(_name_key(alias.text))
+
+    def find_mentions(self, text: str, language: str) -> dict[str, int]:
+        """How often each entity is mentioned.
+
+        >>> from articles.registry import country_records
+        >>> Linker(country_records()).find_mentions("Anh và Pháp họp với Nga.", "vi")
+        {'country-gb': 1, 'country-fr': 1, 'country-ru': 1}
+        """
+        return dict(Counter(mention.entity_id for mention in self.mentions(text, language)))
+
+    def mentions(self, text: str, language: str) -> list[Mention]:
+        """Every mention in text order, with its offsets into nfc(text)."""
+        return self._link(_Doc(text, language))[0]
+
+    def find_candidates(
+        self, text: str, language: str, known: Collection[str] = ()
+    ) -> list[CandidateName]:
+        """Runs of capitalised words that neither the registry nor `known` names.
+
+        >>> Linker([]).find_candidates("Họa sĩ Minh Đàm vẽ. Minh Đàm cười.", "vi")
+        [CandidateName(text='Minh Đàm', lang='vi', count=2)]
+        """
+        doc = _Doc(text, language)
+        taken = self._link(doc)[1]
+        known_keys = self._known | {_name_key(name) for name in known}
+        counts: Counter[str] = Counter()
+        for run in _capitalised_runs(doc, taken):
+            run = _trim_run(doc, run)
+            if len(run) < 2:
+                continue
+            name = " ".join(doc.text[doc.starts[run[0]] : doc.ends[run[-1]]].split())
+            if _name_key(name) not in known_keys:
+                counts[name] += 1
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [CandidateName(name, language, count) for name, count in ordered]
+
+    def _link(self, doc: _Doc) -> tuple[list[Mention], set[int]]:
+        found: dict[int, tuple[int, _Pattern]] = {}  # first word -> (end word, pattern)
+        pending: list[tuple[int, _Pattern]] = []
+        i, count = 0, len(doc.words)
+        while i < count:
+            node, best, maybe = self._root, None, None
+            j = i
+            while j < count:
+                child = node.children.get(doc.folded[j])
+                if child is None:
+                    break
+                node, j = child, j + 1
+                for pattern in node.patterns:
+                    verdict = _accepts(pattern, doc, i)
+                    if verdict is True:
+                        best, maybe = (j, pattern), None
+                        break
+                    if verdict is None and best is None:
+                        maybe = (j, pattern)
+            if best is not None:
+                found[i] = best
+                i = best[0]
+            else:
+                if maybe is not None:
+                    pending.append((i, maybe[1]))
+                i += 1
+        _coordinate(doc, found, pending, self._kinds)
+        mentions: list[Mention] = []
+        taken: set[int] = set()
+        for start in sorted(found):
+            end, pattern = found[start]
+            taken.update(range(start, end))
+            mentions.append(
+                Mention(pattern.entity_id, pattern.text, doc.starts[start], doc.ends[end - 1])
+            )
+        return mentions, taken
+
+
+class _Doc:
+    """The words of one text with everything the rules ask about them, worked out once."""
+
+    def __init__(self, text: str, language: str) -> None:
+        self.text = nfc(text)
+        self.language = (language or "").lower()[:2]
+        matches = list(WORD.finditer(self.text))
+        self.words = [match.group() for match in matches]
+        self.starts = [match.start() for match in matches]
+        self.ends = [match.end() for match in matches]
+        self.folded = [_fold_word(word) for word in self.words]
+        self.gaps = [
+            self.text[(self.ends[k - 1] if k else 0) : self.starts[k]] for k in range(len(matches))
+        ]
+        self.shouting = _shouting_words(self.text, self.starts)
+        self.sentence_initial = [
+            k == 0 or "\n" in gap or (gap.strip()[-1:] in _SENTENCE_END and bool(gap.strip()))
+            for k, gap in enumerate(self.gaps)
+        ]
+        self.lowercase = {word for word in self.words if word[:1].islower()}
+        plain = [k for k, word in enumerate(self.words) if word.isalpha()]
+        accented = sum(1 for k in plain if self.folded[k] != self.words[k].lower())
+        # Vietnamese runs at well over half its words accented; a few percent is names.
+        self.unaccented = self.language == "vi" and accented <= 0.05 * len(plain)
+
+    def joined(self, k: int) -> bool:
+        """Whether word k follows word k-1 with only spaces between them."""
+        return 0 < k < len(self.words) and not self.gaps[k].strip()
+
+    def joined_or_hyphen(self, k: int) -> bool:
+        """Whether word k follows word k-1 in one paragraph: spaces, or a bare hyphen."""
+        gap = self.gaps[k] if 0 < k < len(self.words) else "."
+        return gap in _HYPHENS or (gap.count("\n") < 2 and gap.isspace())
+
+
+def _accepts(pattern: _Pattern, doc: _Doc, i: int) -> bool | None:
+    """True: a mention. False: not one. None: only if a coordinated country vouches for it."""
+    for k, key in enumerate(pattern.keys):
+        t = i + k
+        word = doc.words[t]
+        if k and not _gap_ok(doc.gaps[t], pattern.gaps[k - 1]):
+            return False
+        if _accent_key(word) != key:
+            plain = doc.folded[t] == word.lower()
+            if not (plain and (doc.unaccented or pattern.lang != "vi")):
+                return False
+        if pattern.uppers[k]:
+            if not word.isupper():
+                return False
+        elif pattern.capitals[k] and not word[0].isupper():
+            if not (doc.unaccented and pattern.lang != "en"):
+                return False
+    if pattern.wordlike and doc.shouting[i]:
+        return False
+    if pattern.dot_end and doc.text[doc.ends[i + len(pattern.keys) - 1] :][:1] != ".":
+        return False
+    if pattern.short_vi:
+        return _short_vi_verdict(pattern, doc, i)
+    return True
+
+
+def _short_vi_verdict(pattern: _Pattern, doc: _Doc, i: int) -> bool | None:
+    if doc.language != "vi":
+        return False
+    word, alias = doc.words[i], doc.folded[i]
+    after = i + 1 if doc.joined(i + 1) else None
+    before = i - 1 if doc.joined(i) else None
+    if after is not None and doc.folded[after] in _VI_COMPOUNDS.get(alias, ()):
+        return False
+    if before is not None and doc.words[before] in _VI_NOT_PLACE:
+        return False
+    cue_before = before is not None and doc.folded[before] in _VI_CUES
+    if not word[0].isupper():
+        return True if cue_before else None
+    strict = doc.shouting[i] or (alias in _VI_STRICT_AT_START and doc.sentence_initial[i])
+    if strict:
+        gap_after = doc.gaps[i + 1] if i + 1 < len(doc.words) else ""
+        return (
+            cue_before
+            or (after is not None and doc.folded[after] in _VI_AFTER_CUES)
+            or bool(set(gap_after) & (_HYPHENS | {","}))
+        )
+    if before is not None and not cue_before and _name_syllable(doc, before):
+        return False  # a given name: "Tuấn Anh", "Thu Nga", "Đức Anh"
+    if after is not None and _name_syllable(doc, after):
+        # "Mỹ Tâm" is a name; "tại Nga Ngày 25/8" is a run-on headline.
+        return doc.folded[after] in _STARTERS or doc.words[after].lower() in doc.lowercase
+    return True
+
+
+def _name_syllable(doc: _Doc, k: int) -> bool:
+    return doc.words[k][0].isupper() and bool(_VI_SYLLABLE.fullmatch(doc.folded[k]))
+
+
+def _coordinate(
+    doc: _Doc,
+    found: dict[int, tuple[int, _Pattern]],
+    pending: list[tuple[int, _Pattern]],
+    kinds: dict[str, str],
+) -> None:
+    """Accept doubtful one-syllable names next to a linked place: "nga va my", "my, nga"."""
+    changed = True
+    while pending and changed:
+        changed = False
+        places = {start for start, (_, p) in found.items() if kinds.get(p.entity_id) == "place"}
+        ends = {found[start][0] - 1 for start in places}
+        for item in list(pending):
+            i = item[0]
+            if any(t in ends or t in places for t in _coordinated(doc, i)):
+                found[i] = (i + 1, item[1])
+                pending.remove(item)
+                changed = True
+
+
+def _coordinated(doc: _Doc, i: int) -> list[int]:
+    """Words linked to word i by a comma, a dash or a coordinating word."""
+    linked = []
+    for step in (-1, 1):
+        near = i + step
+        if not 0 <= near < len(doc.words):
+            continue
+        gap = doc.gaps[max(i, near)]
+        if set(gap.strip()) & (_HYPHENS | {","}):
+            linked.append(near)
+        elif doc.folded[near] in _VI_COORDINATORS and 0 <= near + step < len(doc.words):
+            linked.append(near + step)
+    return linked
+
+
+def _capitalised_runs(doc: _Doc, taken: set[int]) -> Iterable[list[int]]:
+    run: list[int] = []
+    for t, word in enumerate(doc.words):
+        capital = (
+            t not in taken
+            and not doc.shouting[t]
+            and len(word) > 1
+            and word[0].isupper()
+            and not word.isupper()
+        )
+        if capital and run and doc.joined_or_hyphen(t) and not doc.sentence_initial[t]:
+            run.append(t)
+            continue
+        if (
+            not capital
+            and run
+            and word.lower() in _PARTICLES
+            and t not in taken
+            and doc.joined(t)
+            and doc.joined(t + 1)
+            and doc.words[t + 1][0].isupper()
+        ):
+            run.append(t)
+            continue
+        if run:
+            yield run
+        run = [t] if capital else []
+    if run:
+        yield run
+
+
+def _trim_run(doc: _Doc, run: list[int]) -> list[int]:
+    first = run[0]
+    if doc.sentence_initial[first] and (
+        doc.words[first].lower() in doc.lowercase
+        or doc.folded[first] in _STARTERS
+        # "Readers of Libyan Express": a sentence opening "X of" is rarely a name
+        or (len(run) > 1 and doc.words[run[1]] in _PARTICLES)
+    ):
+        run = run[1:]
+    while run and doc.words[run[0]] in _PARTICLES:
+        run = run[1:]
+    stripped = True
+    while run and stripped:
+        stripped = False
+        if doc.folded[run[0]] in _TITLES_EN and doc.language != "vi":
+            run, stripped = run[1:], True
+            continue
+        for title in _TITLES_VI:
+            if tuple(doc.folded[t] for t in run[: len(title)]) == title:
+                run, stripped = run[len(title) :], True
+                break
+    while run and doc.words[run[-1]].lower() in _PARTICLES:
+        run = run[:-1]
+    return run if len(run) <= 6 else []
+
+
+def _compile(entity_id: str, text: str, lang: str, acronym: bool) -> _Pattern | None:
+    matches = list(WORD.finditer(nfc(text)))
+    if not matches:
+        return None
+    words = [match.group() for match in matches]
+    gaps = tuple(
+        frozenset(
+            text_gap
+            for text_gap in nfc(text)[matches[k].end() : matches[k + 1].start()]
+            if not text_gap.isspace() and text_gap not in _HYPHENS
+        )
+        for k in range(len(matches) - 1)
+    )
+    uppers = tuple(
+        (acronym or len(word) > 1) and word.isupper() and any(c.isalpha() for c in word)
+        for word in words
+    )
+    single = len(words) == 1 and not uppers[0]
+    return _Pattern(
+        entity_id=entity_id,
+        text=text,
+        lang=lang,
+        keys=tuple(_accent_key(word) for word in words),
+        capitals=tuple(word[0].isupper() for word in words),
+        uppers=uppers,
+        gaps=gaps,
+        short_vi=single and lang == "vi" and bool(_VI_SYLLABLE.fullmatch(fold(words[0]))),
+        wordlike=uppers[0] and len(words) == 1 and words[0].lower() in _WORDLIKE_ACRONYMS,
+        dot_end=nfc(text).endswith(".") and nfc(text)[matches[-1].end() :] == ".",
+    )
+
+
+def _gap_ok(gap: str, allowed: frozenset[str]) -> bool:
+    if gap.count("\n") > 1:
+        return False  # a blank line ends a paragraph; names do not span paragraphs
+    return all(char.isspace() or char in _HYPHENS or char in allowed for char in gap)
+
+
+def _shouting_words(text: str, starts: list[int]) -> list[bool]:
+    """Per word: whether its line is written in capitals (a headline, a banner)."""
+    flags = []
+    line_end, shouting = -1, False
+    for start in starts:
+        if start > line_end:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end == -1 else line_end
+            line = text[line_start:line_end]
+            letters = sum(1 for char in line if char.isalpha())
+            shouting = letters >= 4 and not any(char.islower() for char in line)
+        flags.append(shouting)
+    return flags
+
+
+def _alias_words(text: str) -> list[str]:
+    return WORD.findall(nfc(text))
+
+
+def _name_key(text: str) -> str:
+    """Folded words of a name, so "Jens\\nStoltenberg" and "Jens Stoltenberg" agree.
+
+    >>> _name_key("Hà  Nội")
+    'ha noi'
+    """
+    return " ".join(_fold_word(word) for word in _alias_words(text))
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+@lru_cache(maxsize=65536)
+def _accent_key(word: str) -> str:
+    """Lowercase word with its tone marks moved to the end, so placement does not matter.
+
+    >>> _accent_key("Hoà") == _accent_key("hòa")
+    True
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    base = "".join(char for char in decomposed if char not in _TONES)
+    tones = "".join(sorted(char for char in decomposed if char in _TONES))
+    return unicodedata.normalize("NFC", base) + tones

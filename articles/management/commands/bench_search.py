@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.test import Client
+
+from articles import benchmark
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = "Index N corpus articles (once) and time the search page with and without facets."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--articles", type=int, default=100_000)
+        parser.add_argument("--rounds", type=int, default=3)
+        parser.add_argument("--corpora", type=Path, default=settings.BASE_DIR.parent / "shared" / "corpora")
+
+    def handle(self, *args: Any, articles: int, rounds: int, corpora: Path, **options: Any) -> None:
+        if Article.objects.count() < articles:
+            Article.objects.filter(key__startswith="bench:").delete()
+            self.stdout.write(f"building {articles} articles from {corpora} ...")
+            self.stdout.write(f"indexed {benchmark.build(corpora, articles)} articles")
+        client = Client(SERVER_NAME="localhost")
+        client.get("/search/", {"q": "warm up"})
+        timings = benchmark.time_search(client, rounds)
+        for timing in timings:
+            self.stdout.write(f"{timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms")
+        with_facets, baseline = timings
+        self.stdout.write(f"ratio (facets / baseline): p50 {with_facets.p50 / baseline.p50:.2f}x, "
+                          f"p95 {with_facets.p95 / baseline.p95:.2f}x  (target: at most 2x)")

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from articles import topics
+
+
+class Command(BaseCommand):
+    help = "Measure the shipped topic model on the held-out split (always exits 0; read the text)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        default = settings.BASE_DIR.parent / "shared" / "corpora"
+        parser.add_argument("--corpora", type=Path, default=default)
+        parser.add_argument("--model", type=Path, default=topics.MODEL_PATH)
+
+    def handle(self, *args: Any, corpora: Path, model: Path, **options: Any) -> None:
+        report = topics.evaluate(topics.load_model(model), topics.read_corpora(corpora).test)
+        self.stdout.write(topics.format_report(report))

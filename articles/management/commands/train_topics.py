@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from articles import topics
+
+
+class Command(BaseCommand):
+    help = "Train the topic model on the corpora's training split (+ curators' labels), save it."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        default = settings.BASE_DIR.parent / "shared" / "corpora"
+        parser.add_argument("--corpora", type=Path, default=default)
+        parser.add_argument("--extra", type=Path, action="append", default=[], help="JSON Lines")
+        parser.add_argument("--output", type=Path, default=topics.MODEL_PATH)
+
+    def handle(self, *args: Any, corpora: Path, extra: list[Path], output: Path, **_: Any) -> None:
+        split = topics.read_corpora(corpora)
+        curated = [record for path in extra for record in topics.read_labelled(path)]
+        model = topics.train([*split.train, *curated])
+        topics.save_model(model, output)
+        self.stdout.write(f"{output}: {len(split.train)} corpus + {len(curated)} curated articles")
+        self.stdout.write(topics.format_report(topics.evaluate(model, split.test)))

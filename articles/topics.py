@@ -1,0 +1,282 @@
+"""Topics: a bilingual taxonomy and automatic topic assignment, measured on labelled corpora.
+
+The model (topics_model.py) is trained by `manage.py train_topics` on BBC (English) and VNTC
+(Vietnamese) plus any curator-labelled articles, and ships as articles/data/topics-model.json.gz.
+`manage.py evaluate_topics` measures the shipped file on the held-out split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from articles import topics_model
+from articles.topics_model import Model
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One entry of the taxonomy, named in both languages."""
+
+    slug: str
+    name_en: str
+    name_vi: str
+
+
+TAXONOMY: tuple[Topic, ...] = (
+    Topic("world", "World", "Thế giới"),
+    Topic("politics", "Politics", "Chính trị"),
+    Topic("society", "Society", "Xã hội"),
+    Topic("business", "Business", "Kinh doanh"),
+    Topic("technology", "Technology", "Công nghệ"),
+    Topic("science", "Science", "Khoa học"),
+    Topic("health", "Health", "Sức khỏe"),
+    Topic("sport", "Sport", "Thể thao"),
+    Topic("culture", "Culture and entertainment", "Văn hóa – Giải trí"),
+    Topic("law", "Law", "Pháp luật"),
+    Topic("lifestyle", "Lifestyle", "Đời sống"),
+)
+TOPICS: dict[str, Topic] = {topic.slug: topic for topic in TAXONOMY}
+
+# Corpus file in ../shared/corpora → its `topic` value → our slug.
+# VNTC's "Chính trị Xã hội" section is mostly domestic news (floods, flights, party discipline,
+# the National Assembly), so it is `society`; Vietnamese `politics` therefore needs curators'
+# labels. Change a line here and retrain to move a corpus label.
+CORPUS_LABELS: dict[str, dict[str, str]] = {
+    "en_bbc_news.jsonl": {
+        "business": "business",
+        "entertainment": "culture",
+        "politics": "politics",
+        "sport": "sport",
+        "tech": "technology",
+    },
+    "vi_vntc_sample.jsonl": {
+        "business": "business",
+        "computing": "technology",
+        "culture": "culture",
+        "health": "health",
+        "law": "law",
+        "lifestyle": "lifestyle",
+        "politics-society": "society",
+        "science": "science",
+        "sports": "sport",
+        "world": "world",
+    },
+}
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "topics-model.json.gz"
+TARGET_F1 = 0.85
+# Changing the seed or share moves articles between the splits: retrain after doing so.
+SPLIT_SEED = "topics-1"
+HELD_OUT_PERCENT = 20
+# A second topic only when it is nearly as probable as the first: most articles have one.
+SECOND_TOPIC_RATIO = 0.5
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """An article with a known topic slug: a corpus record or a curator's choice."""
+
+    title: str
+    body: str
+    language: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """A topic assigned to an article and the model's probability for it."""
+
+    slug: str
+    score: float
+
+    @property
+    def topic(self) -> Topic:
+        return TOPICS[self.slug]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Corpus records for training and the held-out records the model never sees."""
+
+    train: tuple[Labelled, ...]
+    test: tuple[Labelled, ...]
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    slug: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    """Held-out figures for one language; confusion rows are gold, columns predicted."""
+
+    language: str
+    articles: int
+    accuracy: float
+    macro_f1: float
+    classes: tuple[ClassScore, ...]
+    confusion: tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    languages: dict[str, LanguageReport]
+
+
+def classify(title: str, body: str, language: str, model: Model | None = None) -> list[TopicScore]:
+    """The best topic, plus a close second; [] for empty text or a language without a model."""
+    found = _language_model(model, language)
+    if found is None:
+        return []
+    ranked = found.scores(topics_model.featurise(title, body, _code(language)))
+    picked = [p for p in ranked[:2] if p[1] >= ranked[0][1] * SECOND_TOPIC_RATIO]
+    return [TopicScore(slug, round(p, 4)) for slug, p in picked]
+
+
+def explain(
+    title: str, body: str, language: str, slug: str, model: Model | None = None
+) -> list[tuple[str, float]]:
+    """The ten words or bigrams that count most for `slug` in this text."""
+    found = _language_model(model, language)
+    if found is None or slug not in found.classes:
+        return []
+    features = topics_model.featurise(title, body, _code(language))
+    return [(name, round(x, 4)) for name, x in found.contributions(features, slug)[:10]]
+
+
+def train(records: Iterable[Labelled]) -> Model:
+    """One classifier per language with at least two topics; input order does not matter."""
+    by_language: dict[str, list[Labelled]] = {}
+    for record in sorted(records, key=lambda r: (r.language, r.topic, r.title, r.body)):
+        if record.topic not in TOPICS:
+            raise ValueError(f"unknown topic {record.topic!r} (not in TAXONOMY)")
+        by_language.setdefault(_code(record.language), []).append(record)
+    return Model(
+        {
+            code: topics_model.fit(
+                [(topics_model.featurise(r.title, r.body, code), r.topic) for r in group]
+            )
+            for code, group in by_language.items()
+            if len({r.topic for r in group}) >= 2
+        }
+    )
+
+
+def evaluate(model: Model, records: Iterable[Labelled]) -> Report:
+    """Top-topic precision, recall and F1 per class, and macro-F1, per language."""
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for record in records:
+        found = classify(record.title, record.body, record.language, model)
+        predicted = found[0].slug if found else ""
+        pairs.setdefault(_code(record.language), []).append((record.topic, predicted))
+    return Report({code: _language_report(code, pairs[code]) for code in sorted(pairs)})
+
+
+def read_corpora(directory: Path) -> Split:
+    """The labelled corpora, split 80/20 by a hash of the record id; duplicates dropped."""
+    train: list[Labelled] = []
+    test: list[Labelled] = []
+    for name, labels in CORPUS_LABELS.items():
+        with open(directory / name, encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                # A copy of an earlier record would leak a training article into the test set.
+                if record["duplicate_of"]:
+                    continue
+                labelled = Labelled(
+                    record["title"] or "",
+                    record["body"] or "",
+                    record["lang"],
+                    labels[record["topic"]],
+                )
+                (test if _held_out(record["id"]) else train).append(labelled)
+    return Split(tuple(train), tuple(test))
+
+
+def read_labelled(path: Path) -> list[Labelled]:
+    """Curators' labels from JSON Lines: title, body (or text), language, topics (or topic)."""
+    labelled = []
+    with open(path, encoding="utf-8") as lines:
+        for line in filter(str.strip, lines):
+            row = json.loads(line)
+            slugs = row["topics"] if "topics" in row else [row["topic"]]
+            body = row.get("body", row.get("text")) or ""
+            labelled += [Labelled(row["title"] or "", body, row["language"], s) for s in slugs]
+    return labelled
+
+
+def load_model(path: Path = MODEL_PATH) -> Model:
+    """Read a model file; classify() uses the shipped one unless given another."""
+    return topics_model.load(path)
+
+
+def save_model(model: Model, path: Path = MODEL_PATH) -> None:
+    """Write a model file; the same model always gives the same bytes."""
+    topics_model.dump(model, path)
+
+
+def format_report(report: Report) -> str:
+    """The report as the commands print it."""
+    lines = []
+    for code, language in report.languages.items():
+        verdict = "meets" if language.macro_f1 >= TARGET_F1 else "BELOW"
+        lines.append(
+            f"{code}: macro-F1 {language.macro_f1:.4f} ({verdict} target {TARGET_F1}), "
+            f"accuracy {language.accuracy:.4f}, {language.articles} held-out articles"
+        )
+        lines.append(f"  {'topic':<12}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}   confusion (predicted →)")
+        for score, row in zip(language.classes, language.confusion, strict=True):
+            figures = f"{score.precision:7.3f}{score.recall:7.3f}{score.f1:7.3f}{score.support:6d}"
+            lines.append(f"  {score.slug:<12}{figures}   {' '.join(f'{n:3d}' for n in row)}")
+    return "\n".join(lines)
+
+
+@cache
+def _shipped_model() -> Model:
+    return load_model(MODEL_PATH)
+
+
+def _language_model(model: Model | None, language: str) -> topics_model.LanguageModel | None:
+    return (model or _shipped_model()).languages.get(_code(language))
+
+
+def _code(language: str) -> str:
+    return (language or "").partition("-")[0].lower()
+
+
+def _held_out(record_id: str) -> bool:
+    digest = hashlib.sha256(f"{SPLIT_SEED}:{record_id}".encode()).hexdigest()
+    return int(digest[:8], 16) % 100 < HELD_OUT_PERCENT
+
+
+def _language_report(code: str, pairs: Sequence[tuple[str, str]]) -> LanguageReport:
+    labels = sorted({gold for gold, _ in pairs} | {p for _, p in pairs if p})
+    counts = Counter(pairs)
+    classes = []
+    for label in labels:
+        hits = counts[label, label]
+        predicted = sum(n for (_, p), n in counts.items() if p == label)
+        support = sum(n for (g, _), n in counts.items() if g == label)
+        precision = hits / predicted if predicted else 0.0
+        recall = hits / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+        classes.append(ClassScore(label, precision, recall, f1, support))
+    return LanguageReport(
+        language=code,
+        articles=len(pairs),
+        accuracy=sum(counts[label, label] for label in labels) / len(pairs),
+        macro_f1=sum(c.f1 for c in classes) / len(classes),
+        classes=tuple(classes),
+        confusion=tuple(tuple(counts[gold, p] for p in labels) for gold in labels),
+    )
