@@ -18,7 +18,8 @@ from articles.analysis import nfc
 from articles.extraction import Extracted, extract_html, extract_text
 from articles.indexing import deferred_indexing
 from articles.inputs import Failure, RawInput, read_inputs
-from articles.models import Article, Language, Precision, Source
+from articles.models import Article, ArticleTopic, Language, Precision, Source, Topic
+from articles.topics import classify
 
 Status = Literal["created", "updated", "unchanged"]
 
@@ -93,13 +94,29 @@ def ingest(item: RawInput) -> tuple[Article, Status]:
     with transaction.atomic():
         article = _existing(item.key, url)
         if article is None:
-            return Article.objects.create(key=item.key, **values), "created"
+            article = Article.objects.create(key=item.key, **values)
+            assign_topics(article)
+            return article, "created"
         if all(getattr(article, name) == values[name] for name in _COMPARED):
             return article, "unchanged"
         for name, value in values.items():
             setattr(article, name, value)
+        assign_topics(article)
         article.save()
         return article, "updated"
+
+
+def assign_topics(article: Article) -> list[str]:
+    """Give the article the classifier's topics, unless a curator chose them."""
+    if article.topics_curated:
+        return sorted(article.topics.values_list("slug", flat=True))
+    scores = {s.slug: s.score for s in classify(article.title, article.body, article.language)}
+    topics = Topic.objects.filter(slug__in=scores)
+    ArticleTopic.objects.filter(article=article).delete()
+    ArticleTopic.objects.bulk_create(
+        ArticleTopic(article=article, topic=topic, score=scores[topic.slug]) for topic in topics
+    )
+    return sorted(topic.slug for topic in topics)
 
 
 def _extract(item: RawInput) -> Extracted:
