@@ -40,7 +40,7 @@ def test_editing_an_article_updates_search(admin_client: Client, indexed: Callab
         response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", {
             "title": "Tiêu đề mới về Libya", "source": "", "language": "vi", "url": "",
             "visibility": "published", "published": "2016-05-21", "published_precision": "day",
-            "body": "Nội dung về NATO."})
+            "body": "Nội dung về NATO.", "topic_links-TOTAL_FORMS": "0", "topic_links-INITIAL_FORMS": "0"})
     assert response.status_code == 302
     assert found("libya") == [article.pk]
     assert found('"tiêu đề cũ"') == []

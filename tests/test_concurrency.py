@@ -123,7 +123,8 @@ class _Admin:
     def edit(self, article: Article, **changes: str) -> int:
         fields = {"title": article.title, "source": "", "language": article.language,
                   "url": "", "visibility": article.visibility, "published": "",
-                  "published_precision": article.published_precision, "body": article.body}
+                  "published_precision": article.published_precision, "body": article.body,
+                  "topic_links-TOTAL_FORMS": "0", "topic_links-INITIAL_FORMS": "0"}
         fields.update(changes)
         return self.post(f"/admin/articles/article/{article.pk}/change/", fields)
 
