@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -60,6 +62,15 @@ class SearchForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(nfc(self.cleaned_data["q"]).split())
+
+    def clean_to(self) -> date | None:
+        # "to=2016" or "to=2016-05" means the end of that year or month, not its first day.
+        end, raw = self.cleaned_data["to"], str(self.data.get("to", "")).strip()
+        if end and len(raw) == 4:
+            return date(end.year, 12, 31)
+        if end and len(raw) == 7:
+            return date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+        return end
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from articles.analysis import nfc
+from articles.dates import find_publication_date
 from articles.extraction import Extracted, extract_html, extract_text
 from articles.indexing import deferred_indexing
 from articles.inputs import Failure, RawInput, read_inputs
@@ -78,6 +79,10 @@ def ingest(item: RawInput) -> tuple[Article, Status]:
     url = _text(known.get("url")) or extracted.url or None
     language = _language(known.get("language")) or extracted.language or ""
     published, precision = _published(known.get("published"), extracted)
+    if published is None and known.get("crawled"):
+        # A yearless "hôm 21/5" gets the year that makes it the latest date not after the crawl.
+        crawled, _ = _published(known["crawled"], extracted)
+        published, precision = find_publication_date(body, language or None, reference=crawled)
     source = _source(
         name=_text(known.get("source")) or extracted.source_name,
         domain=_domain(known.get("source_domain")) or _domain_of(url) or extracted.source_domain,

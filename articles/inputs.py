@@ -42,8 +42,10 @@ class UnreadableInput(ValueError):
 
 
 MANIFEST_NAME = "manifest.jsonl"
-_FEED_KEYS = ("url", "title", "body", "html", "published", "source", "source_domain", "language")
-_MANIFEST_KEYS = ("url", "title", "published", "source", "source_domain", "language")
+# "crawled": when the page was fetched; it resolves a yearless date such as "21/5".
+_FEED_KEYS = ("url", "title", "body", "html", "published", "source", "source_domain", "language",
+              "crawled")
+_MANIFEST_KEYS = ("url", "title", "published", "source", "source_domain", "language", "crawled")
 # A whole feed shares one source and language, but each line has its own URL, title and date.
 _FEED_DEFAULT_KEYS = ("source", "source_domain", "language")
 _FEED_SUFFIXES = (".jsonl", ".ndjson", ".json")

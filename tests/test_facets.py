@@ -97,3 +97,10 @@ def test_export_returns_facets_and_timeline(client: Client, corpus: dict[str, in
     assert data["timeline"]["granularity"] == "year"
     assert sum(b["count"] for b in data["timeline"]["buckets"]) == 26
     assert data["timeline"]["undated"] == 1
+
+
+def test_year_or_month_in_the_date_range(client: Client, corpus: dict[str, int]) -> None:
+    data = client.get("/api/articles/", {"q": "nato", "from": "2016", "to": "2016"}).json()
+    assert data["count"] == 17
+    data = client.get("/api/articles/", {"q": "nato", "from": "2020-02", "to": "2020-02"}).json()
+    assert data["count"] == 9

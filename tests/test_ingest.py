@@ -131,3 +131,23 @@ def test_html_page_imports_with_its_metadata(tmp_path: Path) -> None:
     assert "Trang chủ" not in article.body
     assert article.source == Source.objects.get(domain="baoquocte.vn")
     assert article.raw_format == "html" and "<article>" in article.raw
+
+
+def test_crawl_date_resolves_a_yearless_dateline(tmp_path: Path) -> None:
+    body = ("VOV.VN - Tổng Thư ký NATO Jens Stoltenberg hôm 21/5 cho biết, NATO không có kế "
+            "hoạch triển khai lực lượng chiến đấu tại Libya. Theo ông Stoltenberg, NATO đang "
+            "tìm cách hỗ trợ Libya.")
+    (tmp_path / "f.jsonl").write_text("\n".join([
+        feed_line(url="https://vov.vn/1", title="NATO không đưa quân tới Libya", body=body,
+                  crawled="2016-06-01"),
+        # Crawled on 10 May: 21/5 of the same year would be in the future, so the year before.
+        feed_line(url="https://vov.vn/2", title="NATO không đưa quân tới Libya (2)", body=body,
+                  crawled="2017-05-10"),
+        feed_line(url="https://vov.vn/3", title="NATO không đưa quân tới Libya (3)", body=body),
+    ]), encoding="utf-8")
+    assert run_import(str(tmp_path))[0] == "created 3, updated 0, unchanged 0, failed 0"
+    dates = {a.url: (a.published and a.published.isoformat(), a.published_precision)
+             for a in Article.objects.all()}
+    assert dates == {"https://vov.vn/1": ("2016-05-21", "day"),
+                     "https://vov.vn/2": ("2016-05-21", "day"),
+                     "https://vov.vn/3": (None, "unknown")}
