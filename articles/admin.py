@@ -12,7 +12,18 @@ from django.http import HttpRequest
 
 from articles.indexing import enqueue
 from articles.ingest import assign_topics
-from articles.models import Article, ArticleTopic, Source, Topic, Visibility
+from articles.entities import merge
+from articles.models import (
+    Article,
+    ArticleTopic,
+    Entity,
+    EntityAlias,
+    EntityStatus,
+    Mention,
+    Source,
+    Topic,
+    Visibility,
+)
 
 # Curators paste bare domains; assume https (Django 6's default) rather than http.
 _URL_FIELDS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
@@ -105,3 +116,72 @@ class ArticleAdmin(admin.ModelAdmin):
         count = Article.objects.filter(pk__in=ids).update(visibility=value)
         enqueue(ids)
         self.message_user(request, f"{count} article(s) now {value}.", messages.SUCCESS)
+
+
+class EntityAliasInline(admin.TabularInline):
+    model = EntityAlias
+    extra = 1
+    fields = ["text", "language", "is_acronym"]
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    """The alias registry. After changing aliases run `manage.py link_entities` to re-link."""
+
+    list_display = ["__str__", "kind", "status", "mention_count", "registry_id"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name_en", "name_vi", "aliases__text", "registry_id"]
+    readonly_fields = ["registry_id", "merged_into"]
+    inlines = [EntityAliasInline]
+    actions = ["accept", "reject", "merge_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entity]:
+        return super().get_queryset(request).annotate(mention_count=models.Count("mentions"))
+
+    @admin.display(ordering="mention_count", description="articles")
+    def mention_count(self, entity: Entity) -> int:
+        return entity.mention_count  # type: ignore[attr-defined]
+
+    @admin.action(description="Accept selected (candidates become entities)")
+    def accept(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
+        count = queryset.update(status=EntityStatus.ACTIVE)
+        self.message_user(request, f"{count} accepted; run link_entities to link them everywhere.")
+
+    @admin.action(description="Reject selected (never linked or proposed again)")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
+        ids = list(Mention.objects.filter(entity__in=queryset).values_list("article_id", flat=True))
+        Mention.objects.filter(entity__in=queryset).delete()
+        count = queryset.update(status=EntityStatus.REJECTED)
+        enqueue(ids)
+        self.message_user(request, f"{count} rejected.")
+
+    @admin.action(description="Merge selected into the one with most mentions")
+    def merge_selected(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
+        entities = sorted(queryset, key=lambda e: (-e.mention_count, e.pk))  # type: ignore[attr-defined]
+        if len(entities) < 2:
+            self.message_user(request, "Select at least two entities to merge.", messages.ERROR)
+            return
+        ids = list(Mention.objects.filter(entity__in=entities).values_list("article_id", flat=True))
+        merge(entities[0], entities[1:])
+        enqueue(ids)
+        self.message_user(request, f"Merged {len(entities) - 1} into {entities[0]}.")
+
+
+@admin.register(EntityAlias)
+class EntityAliasAdmin(admin.ModelAdmin):
+    list_display = ["text", "language", "is_acronym", "entity"]
+    list_filter = ["language", "is_acronym"]
+    search_fields = ["text", "entity__name_en", "entity__name_vi"]
+    list_select_related = ["entity"]
+    actions = ["split_off"]
+
+    @admin.action(description="Split selected aliases off into a new entity")
+    def split_off(self, request: HttpRequest, queryset: QuerySet[EntityAlias]) -> None:
+        aliases = list(queryset.select_related("entity"))
+        if not aliases:
+            return
+        first = aliases[0]
+        entity = Entity.objects.create(kind=first.entity.kind, name_en=first.text,
+                                       name_vi=first.text if first.language == "vi" else "")
+        queryset.update(entity=entity)
+        self.message_user(request, f"New entity {entity}; run link_entities to re-link.")

@@ -23,6 +23,14 @@ class SourceDict(TypedDict):
     domain: str | None
 
 
+class EntityDict(TypedDict):
+    id: int
+    kind: str
+    name_en: str
+    name_vi: str
+    mentions: int
+
+
 class ArticleDict(TypedDict):
     id: int
     url: str | None
@@ -34,6 +42,7 @@ class ArticleDict(TypedDict):
     snippet: str
     text: str
     score: float
+    entities: list[EntityDict]
 
 
 def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> ArticleDict:
@@ -49,6 +58,11 @@ def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> 
         "snippet": snippet,
         "text": article.body,
         "score": round(score, 4),
+        "entities": [
+            {"id": m.entity.pk, "kind": m.entity.kind, "name_en": m.entity.name_en,
+             "name_vi": m.entity.name_vi, "mentions": m.count}
+            for m in sorted(article.mentions.all(), key=lambda m: -m.count)
+        ],
     }
 
 

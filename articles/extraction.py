@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 from articles.dates import find_publication_date, parse_date_text, resolve
+from articles.html_page import BY_TAG, Node, Page, main_root, render, walk
 from articles.language import detect_language, language_from_code
+from articles.outlets import source
 
 
 @dataclass(frozen=True)
@@ -26,47 +25,6 @@ class Extracted:
     source_domain: str | None  # e.g. "vov.vn"; from the URL or markers in the text
     url: str | None
 
-
-@dataclass(frozen=True)
-class _Outlet:
-    name: str
-    domain: str
-    marker: re.Pattern[str]
-
-
-def _outlet(name: str, domain: str, marker: str, flags: int = re.I) -> _Outlet:
-    return _Outlet(name, domain, re.compile(marker, flags))
-
-
-# Outlets we have met, with the marks they leave in a page (datelines, mastheads, credits).
-# Wire agencies (Reuters, AP, AFP) are left out: they show up as photo credits on any site.
-_OUTLETS = (
-    _outlet("VOV.VN", "vov.vn", r"\bVOV\.VN\b"),
-    _outlet(
-        "Báo Thế giới và Việt Nam",
-        "baoquocte.vn",
-        r"^TGVN\.\s|\bbaoquocte\.vn\b|\bBáo Thế giới (?:và|&) Việt Nam\b",
-        re.I | re.M,
-    ),
-    _outlet("Al Jazeera", "aljazeera.com", r"^Al Jazeera$|\btold Al Jazeera\b|aljazeera\.com", 0),
-    _outlet("Libyan Express", "libyanexpress.com", r"\bLibyan Express\b|\blibyanexpress\.com\b"),
-    _outlet("VnExpress", "vnexpress.net", r"\bVnExpress\b"),
-    _outlet("Tuổi Trẻ", "tuoitre.vn", r"^TTO\s*[-–—]\s|\btuoitre\.vn\b", re.I | re.M),
-    _outlet("Thanh Niên", "thanhnien.vn", r"\bthanhnien\.vn\b"),
-    _outlet("VietnamPlus", "vietnamplus.vn", r"\bVietnamPlus\b"),
-)
-_TLD = r"\.(?:vn|com|net|org)"
-_DATELINE_SITE = re.compile(rf"^([a-z][\w-]*(?:\.[\w-]+)*{_TLD})\s*[-–—]\s+\S", re.I | re.M)
-# The lookbehinds keep these linear on a megabyte line with no spaces.
-_EMAIL_OR_URL = re.compile(
-    r"(?<![\w.+-])[\w.+-]{1,64}@([\w-]+(?:\.[\w-]+)+)|(?<!\w)https?://([\w-]+(?:\.[\w-]+)+)", re.I
-)
-# Links and addresses a story cites without being published there.
-_NOT_PUBLISHERS = frozenset(
-    "twitter.com x.com t.co facebook.com youtube.com instagram.com tiktok.com bit.ly google.com"
-    " gmail.com yahoo.com hotmail.com outlook.com".split()
-)
-_BARE_DOMAIN = re.compile(rf"\b([a-z0-9-]+(?:\.[a-z0-9-]+)*{_TLD})\b", re.I)
 
 # Line patterns, matched against the casefolded line.
 # A whole line that opens a "related"/"read more" box: what follows is other articles.
@@ -143,25 +101,25 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted:
     >>> extract_html("<html lang='en'><h1>Hi there all</h1><p>x</p></html>").language
     'en'
     """
-    page = _Page()
+    page = Page()
     try:
         # A "<" that opens no tag is text; escaping it spares html.parser a slow path.
         page.feed(_STRAY_LT.sub("&lt;", _sanitize(html if isinstance(html, str) else "")))
         page.close()
     except Exception:  # html.parser raises on a few malformed declarations; keep what we have
         pass
-    root = _main_root(page)
-    raw = "\n".join(_lines("\n".join(_render(page.root, drop=_BY_TAG + 1))))
+    root = main_root(page)
+    raw = "\n".join(_lines("\n".join(render(page.root, drop=BY_TAG + 1))))
     meta = page.meta
     site_name = _clean_inline(meta.get("og:site_name", "")) or None
     title = _html_title(page, root, site_name)
     declared = [u for u in (meta.get("og:url"), page.canonical) if u and u.startswith("http")]
     canonical = url or next(iter(declared), None)
-    lines = _lines("\n".join(_render(root)))
+    lines = _lines("\n".join(render(root)))
     extracted = _assemble(lines, raw, title_hint=title, url=canonical, site_name=site_name)
     if not extracted.body:
         # An unclosed <div class="menu"> can swallow the story: retry trusting tags, not classes.
-        lines = _lines("\n".join(_render(root, drop=_BY_TAG)))
+        lines = _lines("\n".join(render(root, drop=BY_TAG)))
         extracted = _assemble(lines, raw, title_hint=title, url=canonical, site_name=site_name)
     language = language_from_code(page.lang) or language_from_code(meta.get("og:locale"))
     published, precision = _html_date(page, root)
@@ -191,7 +149,7 @@ def _assemble(
     body_text = "\n\n".join(body)
     language = detect_language(f"{title}\n{body_text}"[:50_000])
     published, precision = find_publication_date("\n".join(head), language)
-    name, domain = _source(raw, url, site_name)
+    name, domain = source(raw, url, site_name)
     return Extracted(title, body_text, language, published, precision, name, domain, url)
 
 
@@ -381,218 +339,25 @@ def _title_from_lead(lead: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
-def _source(raw: str, url: str | None, site_name: str | None) -> tuple[str | None, str | None]:
-    """Outlet name and domain: the URL's domain first, then marks the page leaves in its text."""
-    name, domain = _source_from_text(raw)
-    url_domain = _domain(url)
-    if url_domain:
-        outlet = next((o for o in _OUTLETS if _same_site(url_domain, o.domain)), None)
-        if outlet:
-            return site_name or outlet.name, url_domain
-        # Text marks name the site only if they point at the same domain (not an aggregator's).
-        same = domain is not None and _same_site(url_domain, domain)
-        return site_name or (name if same else None), url_domain
-    return site_name or name, domain
-
-
-def _source_from_text(raw: str) -> tuple[str | None, str | None]:
-    if len(raw) > 200_000:
-        raw = raw[:100_000] + "\n" + raw[-100_000:]  # mastheads and footers sit at the ends
-    best, best_rank = None, (0, 0)
-    for outlet in _OUTLETS:
-        matches = list(outlet.marker.finditer(raw))
-        if matches:
-            rank = (len(matches), -matches[0].start())
-            if best is None or rank > best_rank:
-                best, best_rank = outlet, rank
-    if best:
-        return best.name, best.domain
-    dateline = _DATELINE_SITE.search(raw[:5000])
-    if dateline:
-        return dateline.group(1), dateline.group(1).lower()
-    for match in _EMAIL_OR_URL.finditer(raw):
-        domain = _domain("//" + (match.group(1) or match.group(2)))
-        if domain and domain not in _NOT_PUBLISHERS:
-            return None, domain
-    for line in raw.split("\n"):
-        # "Theo dõi Baoquocte.vn trên": a bare domain is a hint only on a short line, not in a
-        # story that happens to mention amazon.com.
-        bare = _BARE_DOMAIN.search(line) if len(line) <= 200 and len(line.split()) <= 8 else None
-        if bare:
-            return None, bare.group(1).lower()
-    return None, None
-
-
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    except ValueError:
-        return None
-    host = host.lower().rstrip(".")
-    return host.removeprefix("www.") or None
-
-
-def _same_site(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
-
-
 def _clean_inline(text: str) -> str:
     return _SPACES.sub(" ", _sanitize(text)).strip()
 
 
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_DROP = frozenset(
-    "script style noscript template svg nav header footer aside form iframe button select textarea"
-    " figcaption canvas object head".split()
-)
-_BLOCK = frozenset(
-    "p div section article main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th"
-    " figure hr address body header footer".split()
-)
-_HEAD_TAGS = frozenset("html head title meta link script style base noscript template".split())
-_REPEAT_CLOSES = frozenset("p li dt dd tr td th option".split())
-_NOISE_ATTR = re.compile(
-    r"related|share|sharing|social|subscri|newsletter|comment|footer|menu|breadcrumb|advert|sidebar"
-    r"|promo|popup|cookie|(?:^|[\s_-])(?:ads?|nav|tags?)(?:$|[\s_-])",
-    re.I,
-)
-_NOISE_ROLES = frozenset("navigation complementary banner contentinfo".split())
-_MAIN_TAGS = frozenset("html body main article".split())
 _STRAY_LT = re.compile(r"<(?![a-zA-Z/!?])")
 _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
     "publish-date", "date", "dc.date.issued", "dc.date",
 )  # fmt: skip
-_BY_TAG, _BY_CLASS = 2, 1  # how sure we are that an element is page furniture
-# Real pages have a few thousand elements; past this, tags are ignored and their text kept.
-_MAX_ELEMENTS = 100_000
 
 
-@dataclass(eq=False)
-class _Node:
-    tag: str
-    attrs: dict[str, str]
-    noise: int = 0
-    children: list[_Node | str] = field(default_factory=list)
+def _text(node: Node) -> str:
+    return _clean_inline(" ".join(render(node, drop=BY_TAG + 1)))
 
 
-class _Page(HTMLParser):
-    """A forgiving tree builder: stray end tags are ignored, open elements close at the end."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("#root", {})
-        self.stack = [self.root]
-        self.meta: dict[str, str] = {}
-        self.lang: str | None = None
-        self.canonical: str | None = None
-        self.title = ""
-        self.jsonld: list[str] = []
-        self.elements = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            key = values.get("property") or values.get("name") or values.get("itemprop") or ""
-            if key and "content" in values:
-                self.meta.setdefault(key.lower(), values["content"].strip())
-        elif tag == "html" and values.get("lang"):
-            self.lang = values["lang"]
-        elif tag == "link" and "canonical" in values.get("rel", "").lower():
-            self.canonical = values.get("href") or None
-        self.elements += 1
-        if self.elements > _MAX_ELEMENTS:
-            return
-        if tag not in _HEAD_TAGS and any(node.tag == "head" for node in self.stack[:3]):
-            self.handle_endtag("head")  # a page that never wrote </head> still has a body
-        top = self.stack[-1]
-        if (top.tag == "p" and tag in _BLOCK) or (top.tag == tag and tag in _REPEAT_CLOSES):
-            self.stack.pop()  # "<p>a<p>b" and "<li>a<li>b": the open one ends here
-        node = _Node(tag, values, _noise(tag, values))
-        self.stack[-1].children.append(node)
-        if tag not in _VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        top = self.stack[-1]
-        if top.tag == "script" and "ld+json" in top.attrs.get("type", ""):
-            self.jsonld.append(data)
-        elif top.tag == "title" and not self.title:
-            self.title = data
-        top.children.append(data)
-
-
-def _noise(tag: str, attrs: dict[str, str]) -> int:
-    if tag in _DROP or "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return _BY_TAG
-    if tag in _MAIN_TAGS:
-        return 0
-    classes = f"{attrs.get('class', '')} {attrs.get('id', '')}"
-    return _BY_CLASS if attrs.get("role") in _NOISE_ROLES or _NOISE_ATTR.search(classes) else 0
-
-
-def _walk(root: _Node, keep: str = "") -> Iterator[_Node]:
-    """Elements under root in document order, skipping furniture (except `keep`); no recursion."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        children = (c for c in reversed(node.children) if isinstance(c, _Node))
-        stack.extend(c for c in children if not c.noise or c.tag == keep)
-
-
-def _main_root(page: _Page) -> _Node:
-    found: dict[str, list[_Node]] = {"article": [], "main": [], "body": []}
-    for node in _walk(page.root):
-        if node.tag in found:
-            found[node.tag].append(node)
-    # Teaser cards are <article>s too: the story is the one with the most text.
-    sizes = ((len("".join(_render(node))), node) for node in found["article"])
-    size, best = max(sizes, key=lambda item: item[0], default=(0, page.root))
-    return best if size else (found["main"] or found["body"] or [page.root])[0]
-
-
-def _render(root: _Node, *, drop: int = _BY_CLASS) -> list[str]:
-    """Text of root, one line per block element, leaving out elements with noise >= drop."""
-    out: list[str] = []
-    buffer: list[str] = []
-    stack: list[tuple[_Node | str, bool]] = [(root, False)]
-    while stack:
-        item, leaving = stack.pop()
-        if isinstance(item, str):
-            buffer.append(item)
-            continue
-        if leaving or item.tag == "br":
-            out.append(" ".join("".join(buffer).split()))
-            buffer.clear()
-            continue
-        if item.tag in ("script", "style", "head") or (item.noise >= drop and item is not root):
-            continue
-        if item.tag in _BLOCK:
-            out.append(" ".join("".join(buffer).split()))
-            buffer.clear()
-            stack.append((item, True))
-        stack.extend((child, False) for child in reversed(item.children))
-    out.append(" ".join("".join(buffer).split()))
-    return [line for line in out if line]
-
-
-def _text(node: _Node) -> str:
-    return _clean_inline(" ".join(_render(node, drop=_BY_TAG + 1)))
-
-
-def _html_title(page: _Page, root: _Node, site_name: str | None) -> str | None:
+def _html_title(page: Page, root: Node, site_name: str | None) -> str | None:
     # An article's <header> holds its h1 and <time>: furniture for the body, not for metadata.
-    h1 = next((_text(n) for n in _walk(root, "header") if n.tag == "h1"), "")
-    h1 = h1 or next((_text(n) for n in _walk(page.root, "header") if n.tag == "h1"), "")
+    h1 = next((_text(n) for n in walk(root, "header") if n.tag == "h1"), "")
+    h1 = h1 or next((_text(n) for n in walk(page.root, "header") if n.tag == "h1"), "")
     for raw in (page.meta.get("og:title"), page.meta.get("twitter:title"), page.title):
         title = _clean_inline(raw or "")
         if title:
@@ -623,10 +388,10 @@ def _strip_site_suffix(title: str, site_name: str | None) -> str:
         title = rest
 
 
-def _html_date(page: _Page, root: _Node) -> tuple[date | None, str]:
+def _html_date(page: Page, root: Node) -> tuple[date | None, str]:
     values = [page.meta.get(key) for key in _DATE_META] + _jsonld_dates(page.jsonld)
     in_story = root.tag in ("article", "main")
-    for node in _walk(root, "header"):
+    for node in walk(root, "header"):
         # Outside an <article>, a bare <time> may be the site's "today" bar: ask for a hint.
         itemprop = node.attrs.get("itemprop", "").lower()
         marked = "pubdate" in node.attrs or itemprop == "datepublished"

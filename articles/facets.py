@@ -13,12 +13,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from articles.models import Language, Source, Topic
+from articles.models import Entity, Language, Source, Topic
 
 # Facet name in the URL -> field in the index.
-FILTER_FIELDS = {"language": "language", "source": "source_id", "topic": "topics"}
+FILTER_FIELDS = {"language": "language", "source": "source_id", "topic": "topics",
+                 "entity": "entities"}
 DATE_FIELDS = ("year", "month", "day")
-_LABELS = {"language": "Language", "source": "Source", "topic": "Topic", "year": "Year"}
+_LABELS = {"language": "Language", "source": "Source", "topic": "Topic", "entity": "Entity",
+           "year": "Year"}
+# Long facets (entities) show their most frequent values only; counts stay exact.
+_MAX_VALUES = 15
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,10 @@ def build_facets(counts: Counts, selected: dict[str, tuple[str, ...]], toggle: T
         # A selected value with no match left still shows, so it can be unselected.
         pairs += [(value, 0) for value in chosen if value not in {v for v, _ in pairs}]
         labels = _labels(name, [value for value, _ in pairs])
+        ordered = sorted(pairs, key=lambda p: (p[0] not in chosen, -p[1], labels.get(p[0], p[0])))
         values = [
             FacetValue(value, labels.get(value, value), count, value in chosen, toggle(name, value))
-            for value, count in sorted(pairs, key=lambda p: (-p[1], labels.get(p[0], p[0])))
+            for value, count in ordered[: max(_MAX_VALUES, len(chosen))]
         ]
         if values:
             facets.append(Facet(name, _LABELS[name], values))
@@ -148,4 +153,7 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
         names = {slug: f"{en} / {vi}" for slug, en, vi in
                  Topic.objects.filter(slug__in=values).values_list("slug", "name_en", "name_vi")}
         return {"none": "No topic yet / Chưa phân loại", **names}
+    if name == "entity":
+        ids = [int(v) for v in values if v.isdigit()]
+        return {str(e.pk): str(e) for e in Entity.objects.filter(pk__in=ids)}
     return {}

@@ -49,11 +49,14 @@ class SearchForm(forms.Form):
     language = forms.MultipleChoiceField(required=False, choices=Language.choices)
     source = _IdList(required=False)
     topic = _SlugList(required=False)
+    entity = _IdList(required=False)
     from_ = forms.DateField(required=False, input_formats=DATE_FORMATS, label="From")
     to = forms.DateField(required=False, input_formats=DATE_FORMATS)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     # facets=0 skips facets and the timeline (a cheaper search, and the benchmark's baseline).
     facets = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
+    # literal=1: the words only, no expansion of entity names to their other spellings.
+    literal = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,9 +86,9 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return SearchParams(
             q=data["q"], languages=tuple(sorted(data["language"])), sources=data["source"],
-            topics=data["topic"], date_from=data["from"], date_to=data["to"],
+            topics=data["topic"], entities=data["entity"], date_from=data["from"], date_to=data["to"],
             offset=((data["page"] or 1) - 1) * limit, limit=limit,
-            facets=data["facets"] is not False,
+            facets=data["facets"] is not False, literal=data["literal"],
         )
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from articles.analysis import nfc
 from articles.dates import find_publication_date
+from articles.entities import link_article
 from articles.extraction import Extracted, extract_html, extract_text
 from articles.indexing import deferred_indexing
 from articles.inputs import Failure, RawInput, read_inputs
@@ -101,12 +102,14 @@ def ingest(item: RawInput) -> tuple[Article, Status]:
         if article is None:
             article = Article.objects.create(key=item.key, **values)
             assign_topics(article)
+            link_article(article)
             return article, "created"
         if all(getattr(article, name) == values[name] for name in _COMPARED):
             return article, "unchanged"
         for name, value in values.items():
             setattr(article, name, value)
         assign_topics(article)
+        link_article(article)
         article.save()
         return article, "updated"
 

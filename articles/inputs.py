@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
-import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +12,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
-import charset_normalizer
+# decode and UnreadableInput are also imported from here (articles.inputs) by callers.
+from articles.decoding import SNIFF_BYTES, UnreadableInput, clean, decode, find_encoding
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,6 @@ class ManifestError(ValueError):
     """A manifest line that cannot be used; the message names the file and line."""
 
 
-class UnreadableInput(ValueError):
-    """Bytes that are not text we can decode; the message is the human reason."""
-
-
 MANIFEST_NAME = "manifest.jsonl"
 # "crawled": when the page was fetched; it resolves a yearless date such as "21/5".
 _FEED_KEYS = ("url", "title", "body", "html", "published", "source", "source_domain", "language",
@@ -51,27 +46,8 @@ _FEED_DEFAULT_KEYS = ("source", "source_domain", "language")
 _FEED_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _README_NAMES = {"readme", "readme.md", "readme.txt", "readme.rst"}
-_SNIFF_BYTES = 64 * 1024
-_MAGIC = {
-    b"\x89PNG\r\n\x1a\n": "PNG image", b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image",
-    b"%PDF-": "PDF document", b"PK\x03\x04": "ZIP archive", b"\x1f\x8b": "gzip archive",
-    b"\xfd7zXZ\x00": "xz archive", b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
-    b"Rar!\x1a\x07": "RAR archive", b"\xd0\xcf\x11\xe0": "Microsoft Office document",
-    b"SQLite format 3\x00": "SQLite database", b"\x28\xb5\x2f\xfd": "zstd archive",
-    b"\x7fELF": "ELF program",
-}
-# UTF-32 first: its little-endian BOM starts with the UTF-16 one.
-_BOMS = {
-    codecs.BOM_UTF32_LE: "utf-32", codecs.BOM_UTF32_BE: "utf-32", codecs.BOM_UTF8: "utf-8-sig",
-    codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16",
-}
 _JSON_TYPES = {"dict": "an object", "list": "an array", "str": "a string", "int": "a number",
                "float": "a number", "bool": "a boolean", "NoneType": "null"}
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-_VIETNAMESE_VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
-# Bytes that never appear in text files (tab, newlines, form feed and ESC are left out).
-_CONTROL_BYTES = bytes([*range(1, 9), *range(14, 27), *range(28, 32), 127])
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
@@ -125,15 +101,6 @@ def read_inputs(
                 if problem:
                     yield problem
             yield from _read_file(path, known, max_bytes)
-
-
-def decode(data: bytes) -> str:
-    """Bytes to NFC text without control characters, guessing the encoding like a person would.
-
-    >>> decode(b"caf\\xe9 na\\xefve")
-    'café naïve'
-    """
-    return _clean(data.decode(_encoding(data)))
 
 
 def _walk(
@@ -199,7 +166,7 @@ def _read_file(
         size = path.stat().st_size
         if size > max_bytes:
             with path.open("rb") as stream:
-                head = stream.read(_SNIFF_BYTES)
+                head = stream.read(SNIFF_BYTES)
                 if _is_feed(path, head.decode("latin-1")):
                     stream.seek(0)
                     yield from _stream_feed(path, stream, head, known, max_bytes)
@@ -235,7 +202,7 @@ def _is_feed(path: Path, text: str) -> bool:
 def _is_html(path: Path, text: str) -> bool:
     if path.suffix.lower() in _HTML_SUFFIXES:
         return True
-    start = text[:_SNIFF_BYTES].lower()
+    start = text[:SNIFF_BYTES].lower()
     return start.lstrip().startswith(("<!doctype html", "<html")) or "<body" in start
 
 
@@ -262,7 +229,7 @@ def _stream_feed(
 ) -> Iterator[RawInput | Failure]:
     """Read a feed bigger than max_bytes one line at a time, so a huge feed still imports."""
     try:
-        encoding = _encoding(head[: head.rfind(b"\n") + 1] or head)
+        encoding = find_encoding(head[: head.rfind(b"\n") + 1] or head)
     except UnreadableInput as exc:
         yield Failure(str(path), str(exc))
         return
@@ -278,7 +245,7 @@ def _stream_feed(
                 pass
             continue
         try:
-            line = _clean(chunk.decode(encoding))
+            line = clean(chunk.decode(encoding))
         except UnicodeDecodeError as exc:
             yield Failure(f"{path}:{lineno}", f"not valid {encoding}: {exc.reason}")
             continue
@@ -304,7 +271,7 @@ def _feed_record(
     # Without a URL, an id/guid keeps the key stable when lines are added or reordered.
     stable_id = record.get("id", record.get("guid"))
     if isinstance(stable_id, (str, int)) and not isinstance(stable_id, bool):
-        stable_id = _clean(str(stable_id)).strip()
+        stable_id = clean(str(stable_id)).strip()
     else:
         stable_id = None
     key = fields.get("url") or f"{_nfc(path.name)}#{stable_id or lineno}"
@@ -335,7 +302,7 @@ def _known_strings(record: dict[str, Any], keys: Sequence[str]) -> dict[str, str
             continue
         if not isinstance(value, str):
             return f'"{key}" must be a string, not {_JSON_TYPES[type(value).__name__]}'
-        value = _clean(value).strip()
+        value = clean(value).strip()
         if value:
             values[key] = value
     return values
@@ -375,89 +342,6 @@ def _html_key(html: str, path: Path, manifest_entry: dict[str, Any]) -> str:
 
 def _file_key(path: Path) -> str:
     return "file:" + _nfc(path.name)
-
-
-def _encoding(data: bytes) -> str:
-    """The codec that decodes these bytes, or UnreadableInput saying why none does."""
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            raise UnreadableInput(f"binary file (looks like {kind})")
-    for bom, codec in _BOMS.items():
-        if data.startswith(bom):
-            return _verified(data, codec)
-    sample = data[:_SNIFF_BYTES]
-    if b"\x00" in sample:
-        utf16 = _utf16_without_bom(sample)
-        if utf16:
-            return _verified(data, utf16)
-        raise UnreadableInput("binary file (contains NUL bytes)")
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if sample and controls / len(sample) > 0.1:
-        raise UnreadableInput("binary file (mostly control bytes)")
-    if b"\x00" in data:
-        raise UnreadableInput("binary file (contains NUL bytes)")
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        return _legacy_encoding(data)
-
-
-def _verified(data: bytes, codec: str) -> str:
-    try:
-        data.decode(codec)
-    except UnicodeDecodeError as exc:
-        reason = f"not valid {codec.upper()}: {exc.reason} at byte {exc.start + 1}"
-        raise UnreadableInput(reason) from exc
-    return codec
-
-
-def _utf16_without_bom(sample: bytes) -> str | None:
-    """UTF-16 shows as NUL in every other byte (the high half of ASCII characters)."""
-    sample = sample[: len(sample) // 2 * 2]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) / 2
-    if half and odd / half > 0.3 and even / half < 0.05:
-        return "utf-16-le"
-    if half and even / half > 0.3 and odd / half < 0.05:
-        return "utf-16-be"
-    return None
-
-
-def _legacy_encoding(data: bytes) -> str:
-    """Windows-1258 when the bytes read as real Vietnamese, else Windows-1252, else Latin-1."""
-    candidates = ["cp1258", "cp1252", "latin_1"]
-    best = charset_normalizer.from_bytes(data[:_SNIFF_BYTES], cp_isolation=candidates).best()
-    guess = best.encoding if best else None
-    # The detector only sees byte statistics; Vietnamese is told apart by where tone marks land.
-    verdict = _vietnamese_verdict(data)
-    if verdict is True or (verdict is None and guess == "cp1258"):
-        return "cp1258"
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"  # a byte cp1252 leaves undefined (0x81, 0x8D, ...)
-    return "cp1252"
-
-
-def _vietnamese_verdict(data: bytes) -> bool | None:
-    """Do cp1258 tone marks land on Vietnamese vowels? None when there are no tone marks."""
-    try:
-        text = data.decode("cp1258")
-    except UnicodeDecodeError:
-        return False
-    # "ì" in Italian cp1252 text is a cp1258 acute accent; after an "s" it gives that away.
-    on_vowel = [before in _VIETNAMESE_VOWELS for before, char in zip(" " + text, text)
-                if char in _TONE_MARKS]
-    if not on_vowel:
-        return None
-    return on_vowel.count(False) <= on_vowel.count(True) * 0.05
-
-
-def _clean(text: str) -> str:
-    """NFC, line ends as \\n, and no control characters but \\n and \\t."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _nfc(_CONTROL.sub("", text))
 
 
 def _nfc(text: str) -> str:

@@ -164,3 +164,81 @@ class ArticleTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.topic.slug}"
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "person"
+    ORGANISATION = "organisation", "organisation"
+    PLACE = "place", "place"
+    OTHER = "other", "other"
+
+
+class EntityStatus(models.TextChoices):
+    ACTIVE = "active", "active"
+    CANDIDATE = "candidate", "candidate (awaiting a curator)"
+    REJECTED = "rejected", "rejected"
+
+
+class EntityQuerySet(models.QuerySet["Entity"]):
+    def active(self) -> EntityQuerySet:
+        return self.filter(status=EntityStatus.ACTIVE)
+
+
+class Entity(models.Model):
+    """A person, organisation or place, named in both languages."""
+
+    # The id in the shipped registry (articles/data/entities.jsonl, CLDR countries); empty
+    # for entities curators create or accept.
+    registry_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=EntityKind.choices, default=EntityKind.OTHER)
+    name_en = models.CharField("English name", max_length=300, blank=True)
+    name_vi = models.CharField("Vietnamese name", max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=9, choices=EntityStatus.choices,
+                              default=EntityStatus.ACTIVE, db_index=True)
+    # Set when a curator merged this entity into another: its page redirects there.
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="merged")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en", "name_vi"]
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        if self.name_en and self.name_vi and self.name_en != self.name_vi:
+            return f"{self.name_en} / {self.name_vi}"
+        return self.name_en or self.name_vi
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:entity", args=[self.pk])
+
+
+class EntityAlias(models.Model):
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=300)
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True,
+                                help_text="Empty when both languages write it this way")
+    is_acronym = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "text", "language"],
+                                               name="one_alias_per_spelling")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Mention(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "entity"],
+                                               name="one_mention_row_per_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.entity_id} ×{self.count}"

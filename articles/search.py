@@ -12,7 +12,8 @@ from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
-from articles.models import Article
+from articles.entities import current_linker
+from articles.models import Article, Entity
 from articles.query import Query, folded_terms, parse, to_sq
 from articles.snippets import snippet
 
@@ -26,6 +27,8 @@ class SearchParams:
     languages: tuple[str, ...] = ()
     sources: tuple[int, ...] = ()
     topics: tuple[str, ...] = ()
+    entities: tuple[int, ...] = ()
+    literal: bool = False  # True: no expansion of entity names to the other language
     date_from: date | None = None
     date_to: date | None = None
     offset: int = 0
@@ -39,11 +42,12 @@ class SearchParams:
     @property
     def selected(self) -> dict[str, tuple[str, ...]]:
         return {"language": self.languages, "source": tuple(map(str, self.sources)),
-                "topic": self.topics}
+                "topic": self.topics, "entity": tuple(map(str, self.entities))}
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.languages or self.sources or self.topics or self.date_from or self.date_to)
+        return bool(self.languages or self.sources or self.topics or self.entities
+                    or self.date_from or self.date_to)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Results:
     total: int = 0
     facets: list[Facet] = field(default_factory=list)
     timeline: Timeline | None = None
+    expansions: list[Entity] = field(default_factory=list)
 
     @property
     def page(self) -> int:
@@ -83,6 +88,14 @@ def run(params: SearchParams) -> Results:
     condition, exclusions = to_sq(query)
     if params.q and condition is None and not exclusions:
         return Results(params)  # punctuation or lone operators only: nothing to look for
+    expansions = [] if params.literal or condition is None else _named_entities(query)
+    if expansions:
+        # The words name entities: also find articles that name them some other way, in
+        # either language ("Islamic State" finds "Nhà nước Hồi giáo tự xưng IS").
+        named = SQ(entities=Exact(str(expansions[0].pk)))
+        for entity in expansions[1:]:
+            named &= SQ(entities=Exact(str(entity.pk)))
+        condition = condition | named
     sqs = _narrowed(_base(condition, exclusions, params), params)
     if condition is None:
         sqs = sqs.order_by("-published_sort")
@@ -100,7 +113,7 @@ def run(params: SearchParams) -> Results:
         if result.object is not None
     ]
     if not params.facets:
-        return Results(params, hits, total)
+        return Results(params, hits, total, expansions=expansions)
     counts = loaded.facet_counts().get("fields", {})
     # A facet with a selection is counted without its own filter, so its other values stay
     # visible and can be added (values of one facet combine with OR, facets with AND).
@@ -114,7 +127,25 @@ def run(params: SearchParams) -> Results:
                           date_range, lambda a, b: _narrow(params, a, b))
     timeline = build_timeline(counts.get("published_sort", []), total,
                               lambda a, b: _narrow(params, a, b), date_range)
-    return Results(params, hits, total, facets, timeline)
+    return Results(params, hits, total, facets, timeline, expansions)
+
+
+def _named_entities(query: Query) -> list[Entity]:
+    """The entities the query's words name, when names are all it holds."""
+    text = " ".join(" ".join(t.words) for clause in query.clauses for t in clause if not t.negated)
+    if len(query.clauses) > 4 or not text:
+        return []
+    linker = current_linker()
+    found: dict[str, int] = {}
+    covered = 0
+    for language in ("vi", "en"):
+        mentions = linker.mentions(text, language)
+        words = sum(len(m.alias.split()) for m in mentions)
+        if mentions and words > covered:
+            found, covered = {m.entity_id: 1 for m in mentions}, words
+    if covered < len(text.split()):
+        return []
+    return list(Entity.objects.active().filter(pk__in=[int(pk) for pk in found]))
 
 
 def _base(condition: SQ | None, exclusions: list[SQ], params: SearchParams) -> SearchQuerySet:
@@ -149,6 +180,8 @@ def query_pairs(params: SearchParams, **changes: Any) -> list[tuple[str, str]]:
         "language": list(params.languages),
         "source": [str(s) for s in params.sources],
         "topic": list(params.topics),
+        "entity": [str(e) for e in params.entities],
+        "literal": ["1"] if params.literal else [],
         "from": [params.date_from.isoformat()] if params.date_from else [],
         "to": [params.date_to.isoformat()] if params.date_to else [],
     }

@@ -25,7 +25,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # read back as the column's default, the largest integer).
     source_id = indexes.IntegerField()
     published = indexes.DateField(model_attr="published", null=True)
-    topics = indexes.MultiValueField()  # topic slugs: never facet on analysed names
+    topics = indexes.MultiValueField()
+    entities = indexes.MultiValueField()  # entity ids  # topic slugs: never facet on analysed names
     year = indexes.IntegerField()
     # Sort key for "newest first": YYYYMMDD, 0 when unknown, so undated articles sort last.
     published_sort = indexes.IntegerField()
@@ -34,12 +35,13 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article
 
     def index_queryset(self, using: str | None = None) -> Any:
-        return Article.objects.visible().select_related("source").prefetch_related("topics")
+        return Article.objects.visible().select_related("source").prefetch_related("topics", "mentions")
 
     def read_queryset(self, using: str | None = None) -> Any:
         # Hits are loaded through this: an article hidden a moment ago never shows,
         # even before its index document is gone.
-        return Article.objects.visible().select_related("source")
+        return Article.objects.visible().select_related("source").prefetch_related(
+            "mentions__entity")
 
     def prepare_text(self, article: Article) -> str:
         return f"{article.title}\n\n{article.body}"
@@ -54,6 +56,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         # Every document gets a value: Whoosh keeps term vectors (which the topic facet
         # reads) only for segments where some document has one. "none" = no topic yet.
         return sorted(topic.slug for topic in article.topics.all()) or [NO_TOPIC]
+
+    def prepare_entities(self, article: Article) -> list[str]:
+        # "0" for none, for the same reason as NO_TOPIC.
+        return sorted(str(m.entity_id) for m in article.mentions.all()) or ["0"]
 
     def prepare_source_id(self, article: Article) -> int:
         return article.source_id or 0

@@ -11,5 +11,6 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("articles/<int:pk>/", views.detail, name="detail"),
     path("sources/<int:pk>/", views.source, name="source"),
+    path("entities/<int:pk>/", views.entity, name="entity"),
     path("api/articles/", views.export_articles, name="export"),
 ]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from articles import export
 from articles.forms import ExportForm, SearchForm
-from articles.models import Article, Source
+from articles.entities import profile
+from articles.models import Article, Entity, EntityStatus, Source
 from articles.search import query_pairs, run
 
 
@@ -50,6 +51,16 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "articles/source.html", {
         "source": source, "articles": articles, "form": SearchForm(),
     })
+
+
+@require_GET
+def entity(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Entity, pk=pk)
+    if found.merged_into_id:
+        return redirect("articles:entity", found.merged_into_id)
+    if found.status == EntityStatus.REJECTED:
+        raise Http404("rejected entity")
+    return render(request, "articles/entity.html", {"profile": profile(found), "form": SearchForm()})
 
 
 @require_GET

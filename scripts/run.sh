@@ -29,6 +29,9 @@ user.save()
 print("created" if created else "updated", "user admin")
 '
 
+echo "==> entity registry"
+"$python" manage.py load_entities
+
 echo "==> import demo/"
 "$python" manage.py import_articles demo/
 

@@ -1,0 +1,104 @@
+"""Candidate names: runs of capitalised words, trimmed of titles and sentence openers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from articles.linking import _Doc
+
+# Candidate names: titles stripped from the front of a run, and a capitalised word that is
+# the first of a sentence dropped when it is a common word.
+_TITLES_EN = frozenset(
+    "the a an mr mrs ms dr president vice prime minister foreign defence defense finance "
+    "secretary chancellor king queen prince princess pope sir lord chief senator sen rep "
+    "governor gov ambassador spokesman spokeswoman chairman chairwoman director ayatollah "
+    "sheikh gen col lt captain commander justice judge mayor premier deputy former late "
+    "general".split()
+)
+_TITLES_VI = tuple(
+    tuple(title.split())
+    for title in (
+        "tong thu ky, tong thu, tong bi thu, tong thong, thu tuong, bo truong, chu tich, "
+        "pho chu tich, pho thu tuong, pho tong thong, ngoai truong, dai su, duc giao hoang, "
+        "giao hoang, nu hoang, quoc vuong, hoang tu, cong chua, vua, tuong, ong, ba, ngai, "
+        "thuong nghi si, ha nghi si, nghi si, tong giam doc, giam doc, thong doc, "
+        "nguoi phat ngon, hoa si, ca si, nha bao, tien si, giao su, thu ky, chuyen gia, hoc gia"
+    ).split(", ")
+)
+STARTERS = frozenset(
+    "the a an in on at but and he she it we they this that these those his her its our their "
+    "there when while after before if as for with by from to of also meanwhile however last "
+    "next some many most all both each one read sign get start download top related already "
+    "please how what why where who theo trong tai ngay sau truoc khi cac nhung mot nhieu hien "
+    "cung con do nhu neu vi de ve voi tu o la co chuyen doc moi tin thay ket lich".split()
+)
+_PARTICLES = frozenset("of de da do dos del van von der den bin al el la le du di y".split())
+
+
+@dataclass(frozen=True)
+class CandidateName:
+    text: str
+    lang: str
+    count: int
+
+
+def capitalised_runs(doc: _Doc, taken: set[int]) -> Iterable[list[int]]:
+    """Runs of capitalised words (joined by particles such as "of") outside `taken`."""
+    run: list[int] = []
+    for t, word in enumerate(doc.words):
+        capital = (
+            t not in taken
+            and not doc.shouting[t]
+            and len(word) > 1
+            and word[0].isupper()
+            and not word.isupper()
+        )
+        if capital and run and doc.joined_or_hyphen(t) and not doc.sentence_initial[t]:
+            run.append(t)
+            continue
+        if (
+            not capital
+            and run
+            and word.lower() in _PARTICLES
+            and t not in taken
+            and doc.joined(t)
+            and doc.joined(t + 1)
+            and doc.words[t + 1][0].isupper()
+        ):
+            run.append(t)
+            continue
+        if run:
+            yield run
+        run = [t] if capital else []
+    if run:
+        yield run
+
+
+def trim_run(doc: _Doc, run: list[int]) -> list[int]:
+    """The run without a sentence opener, titles and edge particles; [] past six words."""
+    first = run[0]
+    if doc.sentence_initial[first] and (
+        doc.words[first].lower() in doc.lowercase
+        or doc.folded[first] in STARTERS
+        # "Readers of Libyan Express": a sentence opening "X of" is rarely a name
+        or (len(run) > 1 and doc.words[run[1]] in _PARTICLES)
+    ):
+        run = run[1:]
+    while run and doc.words[run[0]] in _PARTICLES:
+        run = run[1:]
+    stripped = True
+    while run and stripped:
+        stripped = False
+        if doc.folded[run[0]] in _TITLES_EN and doc.language != "vi":
+            run, stripped = run[1:], True
+            continue
+        for title in _TITLES_VI:
+            if tuple(doc.folded[t] for t in run[: len(title)]) == title:
+                run, stripped = run[len(title) :], True
+                break
+    while run and doc.words[run[-1]].lower() in _PARTICLES:
+        run = run[:-1]
+    return run if len(run) <= 6 else []

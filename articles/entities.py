@@ -1,0 +1,149 @@
+"""Entities in the database: load the registry, link articles, keep candidates for curators.
+
+The registry (articles/registry.py) and the matcher (articles/linking.py) are pure; this
+module is their database side. The Linker is built from the curated aliases in the database,
+so an alias a curator adds links from the next article on (and everywhere after
+`link_entities`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncMonth
+
+from articles.linking import Linker
+from articles.models import Article, Entity, EntityAlias, EntityStatus, Mention, Visibility
+from articles.registry import Alias, EntityRecord
+
+
+def sync_registry(records: Iterable[EntityRecord]) -> tuple[int, int]:
+    """Create the registry's entities and aliases that are missing; never undo a curator's
+    edit. Returns (entities created, aliases created)."""
+    existing = {e.registry_id: e for e in Entity.objects.exclude(registry_id=None)}
+    have = set(EntityAlias.objects.values_list("entity__registry_id", "text", "language"))
+    made_entities = made_aliases = 0
+    with transaction.atomic():
+        for record in records:
+            entity = existing.get(record.id)
+            if entity is None:
+                entity = Entity.objects.create(
+                    registry_id=record.id, kind=record.kind, name_en=record.name_en,
+                    name_vi=record.name_vi, description=record.description)
+                made_entities += 1
+            new = [EntityAlias(entity=entity, text=a.text, language=a.lang, is_acronym=a.acronym)
+                   for a in record.aliases if (record.id, a.text, a.lang) not in have]
+            EntityAlias.objects.bulk_create(new, ignore_conflicts=True)
+            made_aliases += len(new)
+    return made_entities, made_aliases
+
+
+def current_linker() -> Linker:
+    """The Linker for the aliases in the database now (rebuilt only when they change)."""
+    state = EntityAlias.objects.filter(entity__status=EntityStatus.ACTIVE).aggregate(
+        n=Count("id"), last=Max("id"), changed=Max("entity__updated_at"))
+    return _linker(state["n"], state["last"], state["changed"])
+
+
+@lru_cache(maxsize=1)
+def _linker(*version: object) -> Linker:
+    aliases: dict[int, list[Alias]] = {}
+    for entity_id, text, language, acronym in EntityAlias.objects.filter(
+            entity__status=EntityStatus.ACTIVE).values_list("entity_id", "text", "language",
+                                                            "is_acronym"):
+        aliases.setdefault(entity_id, []).append(Alias(text, language, acronym))
+    records = [
+        EntityRecord(str(pk), kind, en, vi, "", tuple(aliases.get(pk, ())))
+        for pk, kind, en, vi in Entity.objects.active().values_list("pk", "kind", "name_en", "name_vi")
+    ]
+    return Linker(records)
+
+
+def link_article(article: Article, linker: Linker | None = None) -> dict[int, int]:
+    """Replace the article's mentions with what its clean text names now; record unknown
+    proper names as candidates. Returns {entity id: mention count}."""
+    linker = linker or current_linker()
+    text = f"{article.title}\n\n{article.body}"
+    counts = {int(pk): n for pk, n in linker.find_mentions(text, article.language or "").items()}
+    Mention.objects.filter(article=article).delete()
+    Mention.objects.bulk_create(Mention(article=article, entity_id=pk, count=n)
+                                for pk, n in counts.items())
+    _record_candidates(linker, text, article.language or "")
+    return counts
+
+
+def _record_candidates(linker: Linker, text: str, language: str) -> None:
+    names = [c.text for c in linker.find_candidates(text, language)]
+    # A name curators already know, accepted or rejected, is never proposed again.
+    known = set(EntityAlias.objects.filter(text__in=names).values_list("text", flat=True))
+    for name in names:
+        if name not in known:
+            entity = Entity.objects.create(
+                status=EntityStatus.CANDIDATE, **{"name_vi" if language == "vi" else "name_en": name})
+            EntityAlias.objects.create(entity=entity, text=name, language=language)
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date
+    count: int
+    height: int  # percent of the busiest month
+
+
+@dataclass(frozen=True)
+class Profile:
+    entity: Entity
+    articles: list[Article]
+    by_month: list[MonthCount]
+    related: list[tuple[Entity, int]]  # entities named in the same articles, most shared first
+    languages: dict[str, int]
+
+
+def profile(entity: Entity, limit: int = 50) -> Profile:
+    """What the entity page shows: its articles, mentions per month, its company."""
+    mentions = Mention.objects.filter(entity=entity, article__visibility=Visibility.PUBLISHED)
+    articles = list(Article.objects.visible().filter(mentions__entity=entity)
+                    .select_related("source").order_by("-published", "-id")[:limit])
+    months = (mentions.exclude(article__published=None)
+              .annotate(month=TruncMonth("article__published")).values("month")
+              .annotate(n=Sum("count")).order_by("month"))
+    peak = max((row["n"] for row in months), default=1)
+    by_month = [MonthCount(row["month"], row["n"], round(100 * row["n"] / peak)) for row in months]
+    shared = (Mention.objects.filter(article__mentions__entity=entity,
+                                     article__visibility=Visibility.PUBLISHED)
+              .exclude(entity=entity).values("entity").annotate(n=Count("article", distinct=True))
+              .order_by("-n")[:15])
+    others = Entity.objects.in_bulk([row["entity"] for row in shared])
+    languages = dict(mentions.values_list("article__language").annotate(n=Count("id")))
+    return Profile(entity, articles, by_month,
+                   [(others[row["entity"]], row["n"]) for row in shared], languages)
+
+
+def merge(target: Entity, others: Iterable[Entity]) -> int:
+    """Fold `others` into `target`: aliases and mentions move, their pages redirect."""
+    others = [other for other in others if other.pk != target.pk]
+    moved = 0
+    with transaction.atomic():
+        for other in others:
+            for alias in other.aliases.all():
+                if not target.aliases.filter(text=alias.text, language=alias.language).exists():
+                    alias.entity = target
+                    alias.save(update_fields=["entity"])
+            for mention in other.mentions.all():
+                kept, created = Mention.objects.get_or_create(
+                    article_id=mention.article_id, entity=target, defaults={"count": mention.count})
+                if not created:
+                    kept.count += mention.count
+                    kept.save(update_fields=["count"])
+                moved += 1
+            other.mentions.all().delete()
+            other.merged_into = target
+            other.status = EntityStatus.REJECTED
+            other.save(update_fields=["merged_into", "status", "updated_at"])
+        Entity.objects.filter(merged_into__in=others).update(merged_into=target)
+    return moved
