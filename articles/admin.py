@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from articles.indexing import enqueue
 from articles.ingest import assign_topics
-from articles.entities import merge
+from articles.entities import merge, relink_naming
 from articles.models import (
     Article,
     ArticleTopic,
@@ -144,8 +144,10 @@ class EntityAdmin(admin.ModelAdmin):
 
     @admin.action(description="Accept selected (candidates become entities)")
     def accept(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
-        count = queryset.update(status=EntityStatus.ACTIVE)
-        self.message_user(request, f"{count} accepted; run link_entities to link them everywhere.")
+        accepted = list(queryset)
+        queryset.update(status=EntityStatus.ACTIVE)
+        linked = sum(relink_naming(entity) for entity in accepted)
+        self.message_user(request, f"{len(accepted)} accepted; {linked} article(s) re-linked.")
 
     @admin.action(description="Reject selected (never linked or proposed again)")
     def reject(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:

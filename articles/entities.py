@@ -147,3 +147,26 @@ def merge(target: Entity, others: Iterable[Entity]) -> int:
             other.save(update_fields=["merged_into", "status", "updated_at"])
         Entity.objects.filter(merged_into__in=others).update(merged_into=target)
     return moved
+
+
+def relink_naming(entity: Entity) -> int:
+    """Re-link the articles whose text contains one of the entity's aliases (found through
+    the search index, so an accepted candidate links everywhere without a full re-link)."""
+    from articles.indexing import enqueue
+    from articles.search import SearchParams, run
+
+    ids: set[int] = set()
+    for text in entity.aliases.values_list("text", flat=True):
+        offset = 0
+        while True:
+            found = run(SearchParams(q=f'"{text}"', literal=True, facets=False, offset=offset,
+                                     limit=200))
+            ids |= {hit.article.pk for hit in found.hits}
+            if found.next_offset is None:
+                break
+            offset = found.next_offset
+    linker = current_linker()
+    for article in Article.objects.filter(pk__in=ids):
+        link_article(article, linker)
+    enqueue(sorted(ids))
+    return len(ids)

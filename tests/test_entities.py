@@ -93,3 +93,15 @@ def test_rejected_entity_unlinks(admin_client: Client, demo: dict[str, Article])
     assert admin_client.get(f"/entities/{nato.pk}/").status_code == 404
     call_command("link_entities", stdout=StringIO())
     assert not Mention.objects.filter(entity=nato).exists()
+
+
+def test_accepted_candidate_links_everywhere(admin_client: Client, demo: dict[str, Article],
+                                             django_capture_on_commit_callbacks: Any) -> None:
+    candidate = Entity.objects.get(status="candidate", name_en="Government of National Accord")
+    assert not candidate.mentions.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/articles/entity/", {
+            "action": "accept", "_selected_action": [candidate.pk]}, follow=True)
+    assert "1 accepted" in response.content.decode()
+    assert {m.article.key[5:8] for m in candidate.mentions.all()} == {"004"}
+    assert seeds(run(SearchParams(q="nato", entities=(candidate.pk,))), demo) == {"004"}
