@@ -35,6 +35,11 @@ def test_search_from_the_home_page_in_chromium(demo_site: str, page: Any) -> Non
 
 
 def test_language_filter_and_phone_layout(demo_site: str, page: Any) -> None:
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(demo_site + "/search/?q=Libya")
+    # Long snippets and a wide timeline must not push the facets off the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200
+    assert page.locator(".facets").bounding_box()["x"] < 1200
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(demo_site + "/search/?q=Stoltenberg")
     assert page.inner_text("#result-count") == "4"
