@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from articles import stories
 from articles.indexing import enqueue
 from articles.ingest import assign_topics
 from articles.entities import merge, relink_naming
@@ -21,6 +22,7 @@ from articles.models import (
     EntityStatus,
     Mention,
     Source,
+    Story,
     Topic,
     Visibility,
 )
@@ -70,15 +72,20 @@ class ArticleTopicInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = _URL_FIELDS
     inlines = [ArticleTopicInline]
-    list_display = ["title", "source", "language", "published", "published_precision", "visibility"]
+    list_display = ["title", "source", "language", "published", "published_precision", "visibility",
+                    "story"]
     list_filter = ["visibility", "language", "published_precision", "topics", "topics_curated",
                    "source"]
-    list_select_related = ["source"]
+    list_select_related = ["source", "story"]
     search_fields = ["title", "body", "url", "key"]
+    raw_id_fields = ["story", "copy_of"]
     date_hierarchy = "published"
     readonly_fields = ["key", "content_hash", "ingested_at", "updated_at", "raw_format", "raw"]
     fieldsets = [
         (None, {"fields": ["title", "source", "language", "url", "visibility"]}),
+        ("Story", {"fields": ["story", "story_locked", "copy_of"],
+                   "description": "Choosing another story moves the article there for good: "
+                                  "automatic grouping never moves an article a curator placed."}),
         ("Date", {"fields": ["published", "published_precision"]}),
         ("Topics", {"fields": ["topics_curated"],
                     "description": "Editing the topics below marks them curated: re-processing "
@@ -87,7 +94,23 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Provenance", {"classes": ["collapse"],
                         "fields": ["key", "raw_format", "raw", "content_hash", "ingested_at", "updated_at"]}),
     ]
-    actions = ["hide", "publish"]
+    actions = ["hide", "publish", "split_story"]
+
+    def save_model(self, request: HttpRequest, article: Article, form: forms.ModelForm,
+                   change: bool) -> None:
+        old = Article.objects.filter(pk=article.pk).values_list("story_id", flat=True).first()
+        if change and "story" in form.changed_data:
+            article.story_locked = True  # a curator's decision: grouping keeps it
+        super().save_model(request, article, form, change)
+        if change and ({"story", "visibility", "published", "title", "copy_of"}
+                       & set(form.changed_data)):
+            stories.refresh([article.story_id, old])
+
+    @admin.action(description="Split selected articles off into a new story")
+    def split_story(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        story = stories.move(queryset)
+        self.message_user(request, f"{story.article_count} article(s) now in story {story.pk}.",
+                          messages.SUCCESS)
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any,
                      change: bool) -> None:
@@ -115,6 +138,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # update() sends no post_save, so queue the index change explicitly.
         count = Article.objects.filter(pk__in=ids).update(visibility=value)
         enqueue(ids)
+        stories.refresh(queryset.values_list("story_id", flat=True))
         self.message_user(request, f"{count} article(s) now {value}.", messages.SUCCESS)
 
 
@@ -187,3 +211,62 @@ class EntityAliasAdmin(admin.ModelAdmin):
                                        name_vi=first.text if first.language == "vi" else "")
         queryset.update(entity=entity)
         self.message_user(request, f"New entity {entity}; run link_entities to re-link.")
+
+
+class StoryArticleInline(admin.TabularInline):
+    model = Article
+    fk_name = "story"
+    fields = ["title", "source", "language", "published", "visibility", "story_locked"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["published", "id"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    """Stories: rename (the headline then stays), pin, merge; split and move from articles."""
+
+    list_display = ["__str__", "pinned", "article_count", "languages", "first_published",
+                    "last_published", "title_curated"]
+    list_filter = ["pinned", "title_curated", "languages"]
+    list_editable = ["pinned"]
+    search_fields = ["title", "articles__title"]
+    readonly_fields = ["lead", "merged_into", "article_count", "languages", "first_published",
+                       "last_published", "created_at", "updated_at"]
+    fields = ["title", "title_curated", "pinned", *readonly_fields]
+    inlines = [StoryArticleInline]
+    actions = ["merge_stories", "pin", "unpin"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
+        return super().get_queryset(request).filter(merged_into=None)
+
+    def save_model(self, request: HttpRequest, story: Story, form: forms.ModelForm,
+                   change: bool) -> None:
+        if "title" in form.changed_data:
+            story.title_curated = bool(story.title)  # an emptied headline goes back to automatic
+        super().save_model(request, story, form, change)
+        if not story.title_curated:
+            stories.refresh([story.pk])
+
+    @admin.action(description="Merge selected stories into the largest one")
+    def merge_stories(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        chosen = sorted(queryset, key=lambda s: (not s.pinned, -s.article_count, s.pk))
+        if len(chosen) < 2:
+            self.message_user(request, "Select at least two stories to merge.", messages.ERROR)
+            return
+        moved = stories.merge(chosen[0], chosen[1:])
+        self.message_user(request, f"Merged {len(chosen) - 1} stories ({moved} articles) into "
+                                   f"“{chosen[0]}”.", messages.SUCCESS)
+
+    @admin.action(description="Pin selected stories")
+    def pin(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        queryset.update(pinned=True)
+
+    @admin.action(description="Unpin selected stories")
+    def unpin(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        queryset.update(pinned=False)

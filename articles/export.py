@@ -5,6 +5,8 @@ Keys are only ever added, never renamed or removed. Treat `next` as opaque.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import TypedDict
 
 from django.http import HttpRequest, JsonResponse
@@ -12,7 +14,8 @@ from django.utils.http import urlencode
 
 from articles.facets import Facet, Timeline
 from articles.forms import make_cursor
-from articles.models import Article
+from articles.models import Article, Source, Story
+from articles.stories import Coverage, StoryProfile, story_articles
 from articles.search import Hit, Results, query_pairs
 from articles.snippets import plain
 
@@ -31,6 +34,13 @@ class EntityDict(TypedDict):
     mentions: int
 
 
+class CopyDict(TypedDict):
+    id: int
+    url: str | None
+    source: SourceDict | None
+    published: str | None
+
+
 class ArticleDict(TypedDict):
     id: int
     url: str | None
@@ -43,6 +53,22 @@ class ArticleDict(TypedDict):
     text: str
     score: float
     entities: list[EntityDict]
+    story_id: int | None
+    copy_of: int | None  # the first publication, when this is a republished copy
+    also_published_by: list[CopyDict]
+
+
+class StoryDict(TypedDict):
+    id: int | None
+    title: str
+    url: str | None
+    pinned: bool
+    languages: list[str]
+    first_published: str | None
+    last_published: str | None
+    article_count: int
+    matches: int  # articles of the story matching the search (story lists only)
+    articles: list[ArticleDict]
 
 
 def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> ArticleDict:
@@ -52,7 +78,7 @@ def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> 
         "url": article.url,
         "title": article.title,
         "language": article.language,
-        "source": {"id": source.pk, "name": source.name, "domain": source.domain} if source else None,
+        "source": _source(source),
         "published": article.published.isoformat() if article.published else None,
         "published_precision": article.published_precision,
         "snippet": snippet,
@@ -63,25 +89,87 @@ def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> 
              "name_vi": m.entity.name_vi, "mentions": m.count}
             for m in sorted(article.mentions.all(), key=lambda m: -m.count)
         ],
+        "story_id": article.story_id,
+        "copy_of": article.copy_of_id,
+        "also_published_by": [
+            {"id": copy.pk, "url": copy.url, "source": _source(copy.source),
+             "published": copy.published.isoformat() if copy.published else None}
+            for copy in article.copies.all()
+        ],
     }
 
 
+def story_to_dict(story: Story | None, articles: list[Article], matches: int = 0) -> StoryDict:
+    """A story and its articles; `story` None for an article not filed in a story yet."""
+    return {
+        "id": story.pk if story else None,
+        "title": story.title if story else (articles[0].title if articles else ""),
+        "url": story.get_absolute_url() if story else None,
+        "pinned": story.pinned if story else False,
+        "languages": story.languages.split(",") if story and story.languages else [],
+        "first_published": _iso(story.first_published) if story else None,
+        "last_published": _iso(story.last_published) if story else None,
+        "article_count": story.article_count if story else len(articles),
+        "matches": matches,
+        "articles": [article_to_dict(article) for article in articles],
+    }
+
+
+def _source(source: Source | None) -> SourceDict | None:
+    return {"id": source.pk, "name": source.name, "domain": source.domain} if source else None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def export_response(request: HttpRequest, results: Results) -> JsonResponse:
+    return _page_response(request, results, [_hit_to_dict(hit) for hit in results.hits])
+
+
+def stories_response(request: HttpRequest, results: Results) -> JsonResponse:
+    """The export's shape with stories for items, each with all its visible articles."""
+    members = story_articles(hit.article.story_id for hit in results.hits if hit.article.story_id)
+    items = [story_to_dict(hit.article.story, members.get(hit.article.story_id, [hit.article]),
+                           hit.story_matches)
+             for hit in results.hits]
+    return _page_response(request, results, items)
+
+
+def _page_response(request: HttpRequest, results: Results, items: Sequence[object]) -> JsonResponse:
     params = results.params
     next_url = None
     if results.next_offset is not None:
         query = query_pairs(params, cursor=[make_cursor(results.next_offset)],
                             limit=[str(params.limit)])
         next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
-    payload: dict[str, object] = {
-        "count": results.total,
-        "next": next_url,
-        "results": [_hit_to_dict(hit) for hit in results.hits],
-    }
+    payload: dict[str, object] = {"count": results.total, "next": next_url, "results": items}
     if params.facets:
         payload["facets"] = {facet.name: _facet_to_list(facet) for facet in results.facets}
         payload["timeline"] = _timeline_to_dict(results.timeline)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def story_response(profile: StoryProfile) -> JsonResponse:
+    payload: dict[str, object] = dict(story_to_dict(profile.story, profile.articles))
+    payload["entities"] = [{"id": e.pk, "kind": e.kind, "name_en": e.name_en, "name_vi": e.name_vi,
+                            "articles": n} for e, n in profile.entities]
+    payload["topics"] = [{"slug": t.slug, "name_en": t.name_en, "name_vi": t.name_vi,
+                          "articles": n} for t, n in profile.topics]
+    payload["summary"] = [{"language": article.language, "article_id": article.pk, "text": text}
+                          for article, text in profile.summary]
+    payload["coverage"] = {
+        "languages": [{"language": c.first.language, **_coverage(c)} for c in profile.by_language],
+        "sources": [{"source": _source(c.first.source), **_coverage(c)} for c in profile.by_source],
+    }
+    payload["related"] = [{"id": s.pk, "title": s.title, "article_count": s.article_count}
+                          for s in profile.related]
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def _coverage(row: Coverage) -> dict[str, object]:
+    return {"articles": row.count, "share_percent": row.share,
+            "first": {"id": row.first.pk, "published": _iso(row.first.published)}}
 
 
 def _hit_to_dict(hit: Hit) -> ArticleDict:

@@ -11,7 +11,7 @@ from django import forms
 from django.core import signing
 
 from articles.analysis import nfc
-from articles.models import Language
+from articles.models import Entity, Language, Topic
 from articles.search import SearchParams
 
 MAX_QUERY_LENGTH = 500
@@ -57,6 +57,10 @@ class SearchForm(forms.Form):
     facets = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
     # literal=1: the words only, no expansion of entity names to their other spellings.
     literal = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # collapse=1: one result per story; copies=1: list republished copies as results too.
+    collapse = forms.BooleanField(required=False, label="One result per story")
+    copies = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    story = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,7 +93,44 @@ class SearchForm(forms.Form):
             topics=data["topic"], entities=data["entity"], date_from=data["from"], date_to=data["to"],
             offset=((data["page"] or 1) - 1) * limit, limit=limit,
             facets=data["facets"] is not False, literal=data["literal"],
+            collapse=data["collapse"], copies=data["copies"], story=data["story"],
         )
+
+
+class StoryListForm(forms.Form):
+    """The stories page's filters: an entity, a topic, a language, a date range."""
+
+    entity = forms.IntegerField(required=False, min_value=1)
+    topic = forms.SlugField(required=False, max_length=50)
+    language = forms.ChoiceField(required=False, choices=[("", "any language"), *Language.choices])
+    from_ = forms.DateField(required=False, input_formats=DATE_FORMATS, label="From")
+    to = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    singles = forms.BooleanField(required=False, label="Include single-article stories")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = self.fields.pop("from_")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            raise forms.ValidationError("The start date is after the end date.")
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"entity": data["entity"], "topic": data["topic"] or None,
+                "language": data["language"] or None, "date_from": data["from"],
+                "date_to": data["to"], "singles": data["singles"]}
+
+    def chosen(self) -> dict[str, Any]:
+        """The chosen entity and topic as objects, for the page's headings."""
+        data = self.cleaned_data
+        return {
+            "entity": Entity.objects.filter(pk=data["entity"]).first() if data["entity"] else None,
+            "topic": Topic.objects.filter(slug=data["topic"]).first() if data["topic"] else None,
+            "topics": Topic.objects.all(),
+        }
 
 
 class ExportForm(SearchForm):

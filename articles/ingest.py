@@ -21,6 +21,7 @@ from articles.extraction import Extracted, extract_html, extract_text
 from articles.indexing import deferred_indexing
 from articles.inputs import Failure, RawInput, read_inputs
 from articles.models import Article, ArticleTopic, Language, Precision, Source, Topic
+from articles.stories import file_article
 from articles.topics import classify
 
 Status = Literal["created", "updated", "unchanged"]
@@ -103,14 +104,16 @@ def ingest(item: RawInput) -> tuple[Article, Status]:
             article = Article.objects.create(key=item.key, **values)
             assign_topics(article)
             link_article(article)
+            file_article(article)
             return article, "created"
         if all(getattr(article, name) == values[name] for name in _COMPARED):
             return article, "unchanged"
         for name, value in values.items():
             setattr(article, name, value)
+        article.save()
         assign_topics(article)
         link_article(article)
-        article.save()
+        file_article(article)
         return article, "updated"
 
 

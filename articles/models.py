@@ -90,6 +90,14 @@ class Article(models.Model):
     topics_curated = models.BooleanField(default=False)
     topics = models.ManyToManyField("Topic", through="ArticleTopic", related_name="articles",
                                     blank=True)
+    # The event this article covers (articles/stories.py). `story_locked` is set when a
+    # curator put it there: automatic grouping then never moves it.
+    story = models.ForeignKey("Story", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="articles")
+    story_locked = models.BooleanField(default=False)
+    # A republished or syndicated copy points at the first publication of the same text.
+    copy_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="copies")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -242,3 +250,52 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.entity_id} ×{self.count}"
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def listed(self) -> StoryQuerySet:
+        """Stories a reader can open: not merged away, with at least one visible article."""
+        return self.filter(merged_into=None, article_count__gt=0)
+
+
+class Story(models.Model):
+    """One event's coverage across sources and languages (grouped in articles/stories.py)."""
+
+    title = models.CharField("headline", max_length=1000, blank=True)
+    # Curators' choices that automatic grouping must keep (see articles/stories.py).
+    title_curated = models.BooleanField("headline set by a curator", default=False)
+    pinned = models.BooleanField(default=False, help_text="Pinned stories head the stories page")
+    lead = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", help_text="The first publication")
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="merged")
+    # Kept up to date by stories.refresh(), so listing stories needs no aggregation.
+    article_count = models.PositiveIntegerField(default=0)
+    languages = models.CharField(max_length=20, blank=True, help_text="e.g. en,vi")
+    first_published = models.DateField(null=True, blank=True)
+    last_published = models.DateField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pinned", "-last_published", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or f"story {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:story", args=[self.pk])
+
+
+class Fingerprint(models.Model):
+    """One of an article's smallest shingle hashes: near-duplicate texts share most of them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="fingerprints")
+    value = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "value"],
+                                               name="one_fingerprint_value_per_article")]

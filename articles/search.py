@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from haystack import connections
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
@@ -19,6 +20,7 @@ from articles.snippets import snippet
 
 # The day facet doubles as the timeline's data: YYYYMMDD, 0 when the date is unknown.
 FACET_FIELDS = (*FILTER_FIELDS.values(), "year", "published_sort")
+_SCAN = 200  # ranked ids read per step when collapsing to stories
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class SearchParams:
     offset: int = 0
     limit: int = 20
     facets: bool = True
+    # One item per story (its best-ranked article) instead of one per article.
+    collapse: bool = False
+    # Copies (republished, syndicated) are folded under their first publication unless
+    # asked for, or unless sources are chosen: then each chosen source's own copy counts.
+    copies: bool = False
+    story: int | None = None  # only this story's articles
 
     @property
     def query(self) -> Query:
@@ -47,7 +55,7 @@ class SearchParams:
     @property
     def has_filters(self) -> bool:
         return bool(self.languages or self.sources or self.topics or self.entities
-                    or self.date_from or self.date_to)
+                    or self.date_from or self.date_to or self.story)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class Hit:
     article: Article
     score: float
     snippet: SafeString  # escaped article text with <mark> around matched words
+    story_matches: int = 1  # with collapse: how many matching articles its story holds
 
 
 @dataclass(frozen=True)
@@ -103,15 +112,18 @@ def run(params: SearchParams) -> Results:
         for name in FACET_FIELDS:
             sqs = sqs.facet(name)
     loaded = sqs.load_all()
-    page = list(loaded[params.offset : params.offset + params.limit])  # runs the search once
-    total = loaded.count()
     terms = folded_terms(query)
-    hits = [
-        Hit(result.object, (result.score or 0.0) if condition else 0.0,
-            snippet(result.object, terms))
-        for result in page
-        if result.object is not None
-    ]
+    if params.collapse:
+        hits, total = _collapsed(sqs, params, terms, scored=condition is not None)
+    else:
+        page = list(loaded[params.offset : params.offset + params.limit])  # runs the search once
+        total = loaded.count()
+        hits = [
+            Hit(result.object, (result.score or 0.0) if condition else 0.0,
+                snippet(result.object, terms))
+            for result in page
+            if result.object is not None
+        ]
     if not params.facets:
         return Results(params, hits, total, expansions=expansions)
     counts = loaded.facet_counts().get("fields", {})
@@ -128,6 +140,42 @@ def run(params: SearchParams) -> Results:
     timeline = build_timeline(counts.get("published_sort", []), total,
                               lambda a, b: _narrow(params, a, b), date_range)
     return Results(params, hits, total, facets, timeline, expansions)
+
+
+def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
+               scored: bool) -> tuple[list[Hit], int]:
+    """One hit per story, in rank order: the best-ranked article of each story.
+
+    The number of stories comes from a facet on the story field, so it is exact over the
+    whole result set on any engine; the page is found by reading the ranked ids (stored
+    fields only, no database) until offset + limit distinct stories have been seen.
+    """
+    per_story = dict(sqs.facet("story").facet_counts().get("fields", {}).get("story", []))
+    total = sum(n for story, n in per_story.items() if not int(story)) + sum(
+        1 for story in per_story if int(story))
+    wanted = params.offset + params.limit
+    firsts: list[tuple[int, float, int]] = []  # (article id, score, story)
+    seen: set[int] = set()
+    start = 0
+    while len(firsts) < wanted:
+        batch = list(sqs[start:start + _SCAN])
+        for result in batch:
+            story = int(getattr(result, "story", 0) or 0)
+            if story and story in seen:
+                continue
+            seen.add(story)
+            firsts.append((int(result.pk), result.score or 0.0, story))
+        if len(batch) < _SCAN:
+            break
+        start += _SCAN
+    chosen = firsts[params.offset:wanted]
+    index = connections["default"].get_unified_index().get_index(Article)
+    articles = index.read_queryset().in_bulk([pk for pk, _, _ in chosen])
+    counts = {int(story): n for story, n in per_story.items()}
+    hits = [Hit(articles[pk], score if scored else 0.0, snippet(articles[pk], terms),
+                counts.get(story, 1) if story else 1)
+            for pk, score, story in chosen if pk in articles]
+    return hits, total
 
 
 def _named_entities(query: Query) -> list[Entity]:
@@ -158,6 +206,10 @@ def _base(condition: SQ | None, exclusions: list[SQ], params: SearchParams) -> S
         sqs = sqs.filter(published__gte=params.date_from)
     if params.date_to:
         sqs = sqs.filter(published__lte=params.date_to)
+    if params.story:
+        sqs = sqs.filter(story=Exact(params.story))
+    if not (params.copies or params.sources or params.story):
+        sqs = sqs.filter(copy=0)
     return sqs
 
 
@@ -184,6 +236,9 @@ def query_pairs(params: SearchParams, **changes: Any) -> list[tuple[str, str]]:
         "literal": ["1"] if params.literal else [],
         "from": [params.date_from.isoformat()] if params.date_from else [],
         "to": [params.date_to.isoformat()] if params.date_to else [],
+        "collapse": ["1"] if params.collapse else [],
+        "copies": ["1"] if params.copies else [],
+        "story": [str(params.story)] if params.story else [],
     }
     values.update(changes)
     return [(key, value) for key, items in values.items() for value in items]

@@ -29,7 +29,7 @@ from whoosh.sorting import FieldFacet
 # Facet fields get a per-document column, so counting reads one value per matching document.
 # Without a column Whoosh "uninverts" the field on every search: it walks every term's
 # postings in the whole index, which grows with the index, not with the result set.
-SINGLE_VALUED_FACETS = ("language", "source_id", "year", "published_sort")
+SINGLE_VALUED_FACETS = ("language", "source_id", "year", "published_sort", "story", "copy")
 MULTI_VALUED_FACETS = ("topics", "entities")
 
 

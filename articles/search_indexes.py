@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from haystack import indexes
 
 from articles.analysis import ENGLISH, EXACT, FOLDING
@@ -25,11 +26,15 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # read back as the column's default, the largest integer).
     source_id = indexes.IntegerField()
     published = indexes.DateField(model_attr="published", null=True)
-    topics = indexes.MultiValueField()
-    entities = indexes.MultiValueField()  # entity ids  # topic slugs: never facet on analysed names
+    topics = indexes.MultiValueField()  # topic slugs: never facet on analysed names
+    entities = indexes.MultiValueField()  # entity ids
     year = indexes.IntegerField()
     # Sort key for "newest first": YYYYMMDD, 0 when unknown, so undated articles sort last.
     published_sort = indexes.IntegerField()
+    # The article's story (0: none yet), counted to collapse results to one item per story.
+    story = indexes.IntegerField()
+    # 1 for a republished or syndicated copy: results fold it under the first publication.
+    copy = indexes.IntegerField()
 
     def get_model(self) -> type[Article]:
         return Article
@@ -40,8 +45,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def read_queryset(self, using: str | None = None) -> Any:
         # Hits are loaded through this: an article hidden a moment ago never shows,
         # even before its index document is gone.
-        return Article.objects.visible().select_related("source").prefetch_related(
-            "mentions__entity")
+        visible_copies = Article.objects.visible().select_related("source").order_by(
+            "published", "id")
+        return Article.objects.visible().select_related("source", "story").prefetch_related(
+            "mentions__entity", Prefetch("copies", queryset=visible_copies))
 
     def prepare_text(self, article: Article) -> str:
         return f"{article.title}\n\n{article.body}"
@@ -67,6 +74,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_published_sort(self, article: Article) -> int:
         day = article.published
         return day.year * 10_000 + day.month * 100 + day.day if day else 0
+
+    def prepare_story(self, article: Article) -> int:
+        return article.story_id or 0
+
+    def prepare_copy(self, article: Article) -> int:
+        return 1 if article.copy_of_id else 0
 
     def prepare_year(self, article: Article) -> int:
         return article.published.year if article.published else 0

@@ -144,6 +144,17 @@ def classify(title: str, body: str, language: str, model: Model | None = None) -
     return [TopicScore(slug, round(p, 4)) for slug, p in picked]
 
 
+def text_vector(title: str, body: str, language: str) -> dict[int, float]:
+    """The text as the model sees it: L2-normalised tf-idf over its vocabulary (feature id ->
+    weight), so the dot product of two vectors is their cosine. Empty without a model."""
+    found = _language_model(None, language)
+    if found is None:
+        return {}
+    features = topics_model.featurise(title, body, _code(language))
+    ids, xs = topics_model._vector(features, found.vocabulary, found.idf)
+    return dict(zip(ids, xs, strict=True))
+
+
 def explain(
     title: str, body: str, language: str, slug: str, model: Model | None = None
 ) -> list[tuple[str, float]]:

@@ -1,0 +1,345 @@
+"""Stories in the database: file each new article, fold copies, and carry out curators' edits.
+
+The rules are in articles/grouping.py (pure); this module finds the candidates they compare
+(through the Fingerprint and Mention tables, so filing one article costs a few indexed queries
+whatever the archive's size: grouping is incremental, never a re-clustering) and records the
+outcome. Curators' decisions are never undone by automatic grouping:
+- an article a curator placed (moved, split off, merged) has `story_locked` and stays put;
+- a merged-away story receives nothing (its articles moved to the target, locked there);
+- a headline a curator wrote (`title_curated`) and the pin are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
+
+from articles import grouping
+from articles.indexing import deferred_indexing, enqueue
+from articles.models import (
+    Article,
+    ArticleTopic,
+    Entity,
+    EntityStatus,
+    Fingerprint,
+    Mention,
+    Precision,
+    Story,
+    Topic,
+    Visibility,
+)
+from articles.topics import text_vector
+
+_TOP_ENTITIES = 8  # candidates come through the article's rarest entities
+_MAX_CANDIDATES = 100
+_MIN_SHARED_FINGERPRINTS = 8  # of grouping.SKETCH_SIZE
+
+
+def file_article(article: Article) -> Story:
+    """Fold the article under its first publication if it is a copy, and put it in a story."""
+    with transaction.atomic():
+        shingles = _shingles(article)
+        Fingerprint.objects.filter(article=article).delete()
+        Fingerprint.objects.bulk_create(Fingerprint(article=article, value=value)
+                                        for value in grouping.sketch(shingles))
+        family = _fold_copies(article, shingles) or [article]
+        old = article.story_id
+        if article.story_locked and old:
+            return refresh([old])[0]
+        # A copy lives in the story of its family (the earliest member that has one);
+        # anything else is compared with what was filed near it in time.
+        placed = sorted((a.published or date.max, a.pk, a.story_id) for a in family
+                        if a.story_id and a.pk != article.pk)
+        target = placed[0][2] if placed else _choose_story(article)
+        if target is None:
+            alone = old and not Article.objects.filter(story_id=old).exclude(pk=article.pk).exists()
+            target = old if alone else Story.objects.create().pk
+        moved = [a for a in family if a.story_id != target and (a.pk == article.pk
+                                                                or not a.story_locked)]
+        Article.objects.filter(pk__in=[a.pk for a in moved]).update(story_id=target)
+        article.story_id = target
+        enqueue([a.pk for a in moved])
+        return refresh([target, old, *(a.story_id for a in moved)])[0]
+
+
+def refresh(story_ids: Iterable[int | None]) -> list[Story]:
+    """Recompute the stored summary of stories (count, languages, dates, lead, headline);
+    return them in the order given."""
+    order = list(dict.fromkeys(pk for pk in story_ids if pk))
+    found = {}
+    for story in Story.objects.filter(pk__in=order):
+        members = list(Article.objects.visible().filter(story=story)
+                       .only("pk", "title", "language", "published", "copy_of_id"))
+        dated = sorted(a.published for a in members if a.published)
+        originals = [a for a in members if a.copy_of_id is None] or members
+        lead = min(originals, key=lambda a: (a.published or date.max, a.pk), default=None)
+        story.article_count = len(members)
+        story.languages = ",".join(sorted({a.language for a in members if a.language}))
+        story.first_published = dated[0] if dated else None
+        story.last_published = dated[-1] if dated else None
+        story.lead = lead
+        if not story.title_curated and lead is not None:
+            story.title = lead.title
+        story.save()
+        found[story.pk] = story
+    return [found[pk] for pk in order if pk in found]
+
+
+def merge(target: Story, others: Iterable[Story]) -> int:
+    """Move every article of `others` into `target`, for good; their pages redirect."""
+    others = [other for other in others if other.pk != target.pk]
+    with transaction.atomic():
+        ids = list(Article.objects.filter(story__in=others).values_list("pk", flat=True))
+        Article.objects.filter(pk__in=ids).update(story=target, story_locked=True)
+        Article.objects.filter(story=target).update(story_locked=True)
+        Story.objects.filter(pk__in=[o.pk for o in others]).update(merged_into=target)
+        Story.objects.filter(merged_into__in=others).update(merged_into=target)
+        enqueue(ids)
+        refresh([target.pk, *(o.pk for o in others)])
+    return len(ids)
+
+
+def move(articles: Iterable[Article], story: Story | None = None) -> Story:
+    """Put articles in `story` (a new one when None) as a curator's decision: they stay."""
+    articles = list(articles)
+    with transaction.atomic():
+        story = story or Story.objects.create()
+        old = {a.story_id for a in articles}
+        ids = [a.pk for a in articles]
+        Article.objects.filter(pk__in=ids).update(story=story, story_locked=True)
+        enqueue(ids)
+        refresh([story.pk, *old])
+    story.refresh_from_db()
+    return story
+
+
+def regroup(*, everything: bool = False) -> int:
+    """File every article without a story, in publication order (the order they would have
+    arrived in). `everything`: start again for all articles no curator placed."""
+    with deferred_indexing():
+        if everything:
+            loose = Article.objects.filter(story_locked=False)
+            old = set(loose.exclude(story=None).values_list("story_id", flat=True))
+            enqueue(list(loose.values_list("pk", flat=True)))
+            loose.update(story=None, copy_of=None)
+            refresh(old)
+        todo = Article.objects.filter(story=None).order_by(
+            F("published").asc(nulls_last=True), "id")
+        count = 0
+        for article in todo.iterator(chunk_size=500):
+            file_article(article)
+            count += 1
+    return count
+
+
+def _shingles(article: Article) -> set[int]:
+    return grouping.shingles(f"{article.title}\n\n{article.body}")
+
+
+def _fold_copies(article: Article, shingles: set[int]) -> list[Article]:
+    """Point every copy of the same text at the first publication; return the family
+    (this article and its copies, empty when it has none)."""
+    sketch = grouping.sketch(shingles)
+    candidates = (Fingerprint.objects.filter(value__in=sketch).exclude(article=article)
+                  .values("article").annotate(n=Count("id"))
+                  .filter(n__gte=min(_MIN_SHARED_FINGERPRINTS, len(sketch)))
+                  .order_by("-n", "article")[:20])
+    others = Article.objects.filter(pk__in=[row["article"] for row in candidates])
+    copies = [other for other in others if grouping.is_copy(shingles, _shingles(other))]
+    if not copies:
+        if article.copy_of_id:
+            Article.objects.filter(pk=article.pk).update(copy_of=None)
+            article.copy_of_id = None
+            enqueue([article.pk])
+        return []
+    # The whole family, with the copies' own originals and copies, under its earliest member.
+    family = {article.pk: article, **{c.pk: c for c in copies}}
+    roots = {c.copy_of_id for c in copies if c.copy_of_id} - set(family)
+    family.update({a.pk: a for a in Article.objects.filter(pk__in=roots)})
+    family.update({a.pk: a for a in Article.objects.filter(copy_of__in=list(family))})
+    first = min(family.values(), key=lambda a: (a.published or date.max, a.pk))
+    changed = []
+    for member in family.values():
+        wanted = None if member.pk == first.pk else first.pk
+        if member.copy_of_id != wanted:
+            member.copy_of_id = wanted
+            changed.append(member.pk)
+            Article.objects.filter(pk=member.pk).update(copy_of_id=wanted)
+    enqueue(changed)
+    return list(family.values())
+
+
+def _choose_story(article: Article) -> int | None:
+    if article.published is None or article.published_precision != Precision.DAY:
+        return None
+    counts = dict(Mention.objects.filter(article=article).values_list("entity_id", "count"))
+    if not counts:
+        return None
+    total = Article.objects.count()
+    df = _document_frequency(counts)
+    # Entities only this article names find nothing; of the rest, the most telling (named
+    # often here, rarely elsewhere) bring the candidates.
+    idf = grouping.idf_weights(df, total)
+    shared = [e for e in counts if df.get(e, 0) > 1]
+    rarest = sorted(shared, key=lambda e: (-counts[e] * idf[e], e))[:_TOP_ENTITIES]
+    window = timedelta(days=grouping.WINDOW_DAYS)
+    near = (Mention.objects.filter(
+        entity_id__in=rarest,
+        article__published__range=(article.published - window, article.published + window),
+        article__published_precision=Precision.DAY, article__copy_of=None,
+        article__visibility=Visibility.PUBLISHED, article__story__isnull=False)
+        .exclude(article=article).values("article").annotate(n=Count("id"))
+        .order_by("-n", "article")[:_MAX_CANDIDATES])
+    ids = [row["article"] for row in near]
+    if not ids:
+        return None
+    others = Article.objects.filter(pk__in=ids).only("pk", "title", "body", "language",
+                                                       "published", "story_id")
+    mentions: dict[int, dict[int, int]] = {}
+    for article_id, entity_id, n in Mention.objects.filter(article__in=ids).values_list(
+            "article_id", "entity_id", "count"):
+        mentions.setdefault(article_id, {})[entity_id] = n
+    df.update(_document_frequency({e for m in mentions.values() for e in m} - set(df)))
+    idf = grouping.idf_weights(df, total)
+    profiles = [_profile(other, mentions.get(other.pk, {})) for other in others]
+    stories = {p.story for p in profiles if p.story}
+    sizes = dict(Article.objects.filter(story__in=stories, copy_of=None).values("story")
+                 .annotate(n=Count("id")).values_list("story", "n"))
+    return grouping.choose_story(_profile(article, counts), profiles, idf, sizes)
+
+
+def _profile(article: Article, entities: dict[int, int]) -> grouping.Profile:
+    text = f"{article.title}\n\n{article.body}"
+    return grouping.Profile(
+        article.pk, article.published, article.language, entities,
+        text_vector(article.title, article.body, article.language),
+        grouping.names(text), grouping.numbers(text), article.story_id)
+
+
+def _document_frequency(entity_ids: Iterable[int]) -> dict[int, int]:
+    rows = (Mention.objects.filter(entity_id__in=list(entity_ids)).values("entity_id")
+            .annotate(n=Count("id")))
+    return {row["entity_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    label: str
+    count: int
+    share: int  # percent of the story's articles
+    first: Article  # who reported first
+
+
+@dataclass(frozen=True)
+class StoryProfile:
+    """What the story page and its JSON show."""
+
+    story: Story
+    articles: list[Article]  # oldest first: the timeline
+    summary: list[tuple[Article, str]]  # the first report in each language, its opening
+    by_language: list[Coverage]
+    by_source: list[Coverage]
+    entities: list[tuple[Entity, int]]  # most named first, with how many articles name them
+    topics: list[tuple[Topic, int]]
+    related: list[Story]
+
+
+def profile(story: Story) -> StoryProfile:
+    """The story page: its articles in time order, who covered it, what it is about."""
+    articles = list(story_articles([story.pk]).get(story.pk, []))
+    by_language = _coverage(articles, lambda a: a.get_language_display() if a.language else "?")
+    by_source = _coverage(articles, lambda a: a.source.name if a.source else "unknown source")
+    summary = [(group.first, opening(group.first.body)) for group in by_language]
+    named = (Mention.objects.filter(article__in=articles, entity__status=EntityStatus.ACTIVE)
+             .values("entity").annotate(n=Count("article", distinct=True), total=Sum("count"))
+             .order_by("-n", "-total", "entity")[:12])
+    entities = Entity.objects.in_bulk([row["entity"] for row in named])
+    topic_rows = (ArticleTopic.objects.filter(article__in=articles).values("topic")
+                  .annotate(n=Count("article", distinct=True)).order_by("-n", "topic"))
+    topics = Topic.objects.in_bulk([row["topic"] for row in topic_rows])
+    main = [row["entity"] for row in named[:5]]
+    return StoryProfile(
+        story, articles, summary, by_language, by_source,
+        [(entities[row["entity"]], row["n"]) for row in named],
+        [(topics[row["topic"]], row["n"]) for row in topic_rows],
+        related(story, main),
+    )
+
+
+def related(story: Story, entity_ids: list[int], limit: int = 5) -> list[Story]:
+    """Other stories about the same main entities, those sharing the most first."""
+    if not entity_ids:
+        return []
+    rows = (Mention.objects.filter(entity__in=entity_ids, article__visibility=Visibility.PUBLISHED,
+                                   article__story__merged_into=None)
+            .exclude(article__story=story).exclude(article__story=None)
+            .values("article__story").annotate(n=Count("entity", distinct=True))
+            .filter(n__gte=min(2, len(entity_ids))).order_by("-n", "-article__story")[:limit])
+    found = Story.objects.listed().in_bulk([row["article__story"] for row in rows])
+    return [found[row["article__story"]] for row in rows if row["article__story"] in found]
+
+
+def story_articles(story_ids: Iterable[int]) -> dict[int, list[Article]]:
+    """The visible articles of each story, oldest first, loaded for pages and JSON."""
+    copies = Article.objects.visible().select_related("source").order_by("published", "id")
+    found: dict[int, list[Article]] = {}
+    for article in (Article.objects.visible().filter(story__in=list(story_ids))
+                    .select_related("source", "story")
+                    .prefetch_related("mentions__entity", Prefetch("copies", queryset=copies))
+                    .order_by(F("published").asc(nulls_last=True), "id")):
+        found.setdefault(article.story_id, []).append(article)
+    return found
+
+
+def listing(*, entity: int | None = None, topic: str | None = None, language: str | None = None,
+            date_from: date | None = None, date_to: date | None = None,
+            singles: bool = False) -> QuerySet[Story]:
+    """Stories for the stories page: pinned first, then the latest news first."""
+    stories = Story.objects.listed()
+    if not singles:
+        stories = stories.filter(article_count__gte=2)
+    if entity:
+        stories = stories.filter(pk__in=Article.objects.visible().filter(
+            mentions__entity=entity).values("story"))
+    if topic:
+        stories = stories.filter(pk__in=Article.objects.visible().filter(
+            topics__slug=topic).values("story"))
+    if language:
+        stories = stories.filter(languages__contains=language)
+    if date_from:
+        stories = stories.filter(last_published__gte=date_from)
+    if date_to:
+        stories = stories.filter(first_published__lte=date_to)
+    return stories.select_related("lead__source").order_by(
+        "-pinned", F("last_published").desc(nulls_last=True), "-id")
+
+
+def opening(body: str, limit: int = 320) -> str:
+    """The first sentences of a text, up to about `limit` characters.
+
+    >>> opening("NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy. Thêm nữa.", limit=30)
+    'NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy.'
+    """
+    first = next((p.strip() for p in body.split("\n\n") if len(p.strip()) > 40), body.strip())
+    sentences = re.split(r"(?<=[.!?])\s+", first)
+    text = sentences[0]
+    for sentence in sentences[1:]:
+        if len(text) >= limit // 3 or len(text) + len(sentence) > limit:
+            break
+        text = f"{text} {sentence}"
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _coverage(articles: list[Article], key: Callable[[Article], str]) -> list[Coverage]:
+    groups: dict[str, list[Article]] = {}
+    for article in articles:  # oldest first, so each group's first article reported first
+        groups.setdefault(key(article), []).append(article)
+    total = len(articles) or 1
+    rows = [Coverage(label, len(items), round(100 * len(items) / total), items[0])
+            for label, items in groups.items()]
+    return sorted(rows, key=lambda c: (-c.count, c.label))

@@ -1,0 +1,175 @@
+"""Evaluate story grouping on real articles: pairwise precision and recall per labelled set.
+
+Labelled sets, all built from real text (nothing here is written by this project):
+- seeds: the five demo pages; NATO–Libya (000, 003, 004) is one story, 001 and 002 are alone.
+- reuters: every Reuters-21578 article with a body from a few days spread over 1987, imported
+  in wire order. Two articles belong together when they share the day, a topic code and an
+  entity tag (place, organisation or person), or when the corpus marks one a duplicate of the
+  other. Tags cannot tell whether articles of different days are one story (a story may run
+  for weeks), so only pairs from the same day (and marked duplicates) are scored. Two tags do not count: the company-results topics `earn` and `acq`, and the place
+  `usa`, which is on most of the wire: two earnings reports from American firms on one day
+  share "earn" and "usa" but are not one event.
+- duplicates: BBC News and VNTC articles the corpus marks as duplicates (`duplicate_of`), with
+  as many unmarked articles from the same files; copies must fold and share a story.
+
+Articles are imported through the real ingest path (extraction, topics, entity linking,
+grouping) into the current database, which must be empty: `make evaluate-stories` gives it
+its own. The search index is not written (grouping never reads it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from articles.indexing import deferred_indexing
+from articles.ingest import IngestError, ingest
+from articles.inputs import RawInput
+from articles.models import Article, IndexQueue
+
+SEED_STORIES = [{"000", "003", "004"}, {"001"}, {"002"}]
+_NOT_EVENTS = {"earn", "acq"}
+_EVERYWHERE = {"places:usa"}  # tagged on most of the wire: sharing it says nothing
+
+
+@dataclass(frozen=True)
+class Score:
+    name: str
+    articles: int
+    gold_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.gold_pairs if self.gold_pairs else 1.0
+
+    def line(self) -> str:
+        return (f"{self.name:18} articles {self.articles:5}  gold pairs {self.gold_pairs:6}  "
+                f"predicted {self.predicted_pairs:6}  P {self.precision:.3f}  R {self.recall:.3f}")
+
+
+def pairwise(name: str, keys: list[str], predicted: dict[str, object],
+             same: Callable[[str, str], bool],
+             judged: Callable[[str, str], bool] = lambda a, b: True) -> Score:
+    """Score predicted groups (key -> group id) against a gold relation, over the pairs the
+    gold can judge."""
+    gold = made = correct = 0
+    for a, b in itertools.combinations(keys, 2):
+        if not judged(a, b):
+            continue
+        truth = same(a, b)
+        guess = predicted.get(a) is not None and predicted.get(a) == predicted.get(b)
+        gold += truth
+        made += guess
+        correct += truth and guess
+    return Score(name, len(keys), gold, made, correct)
+
+
+def evaluate_seeds(demo: Path) -> list[Score]:
+    from articles.inputs import read_manifest, read_inputs
+
+    manifest = read_manifest(demo / "manifest.jsonl")
+    keys = _import(item for item in read_inputs([demo], manifest=manifest)
+                   if isinstance(item, RawInput))
+    by_seed = {key.removeprefix("file:")[:3]: key for key in keys}
+    seeds = sorted(by_seed)
+    gold = {seed: n for n, story in enumerate(SEED_STORIES) for seed in story}
+    stories = _stories(keys)
+    predicted = {seed: stories[by_seed[seed]] for seed in seeds}
+    return [pairwise("seeds", seeds, predicted, lambda a, b: gold[a] == gold[b])]
+
+
+def evaluate_reuters(corpora: Path, days: int) -> list[Score]:
+    records = [r for r in _read(corpora / "en_reuters21578.jsonl") if r.get("date") and r.get("body")]
+    by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        by_day[record["date"][:10]].append(record)
+    ordered = sorted(by_day)
+    step = max(1, len(ordered) // days)
+    chosen = [record for day in ordered[::step][:days] for record in by_day[day]]
+    chosen.sort(key=lambda r: (r["date"], r["newid"]))
+    keys = _import(_raw(record) for record in chosen)
+    info = {f"corpus:{r['id']}": r for r in chosen}
+
+    def same(a: str, b: str) -> bool:
+        x, y = info[a], info[b]
+        if (x.get("duplicate_of") or x["id"]) == (y.get("duplicate_of") or y["id"]):
+            return True
+        if x["date"][:10] != y["date"][:10]:
+            return False
+        topics = (set(x["topics"]) & set(y["topics"])) - _NOT_EVENTS
+        return bool(topics and (_tags(x) & _tags(y)) - _EVERYWHERE)
+
+    def judged(a: str, b: str) -> bool:
+        return info[a]["date"][:10] == info[b]["date"][:10] or same(a, b)
+
+    return [pairwise("reuters", keys, _stories(keys), same, judged)]
+
+
+def evaluate_duplicates(corpora: Path) -> list[Score]:
+    scores = []
+    for name in ("en_bbc_news.jsonl", "vi_vntc_sample.jsonl"):
+        records = _read(corpora / name)
+        families = {r["duplicate_of"] for r in records if r.get("duplicate_of")}
+        marked = [r for r in records if r["id"] in families or r.get("duplicate_of")]
+        plain = [r for r in records if r not in marked][: len(marked)]
+        chosen = sorted(marked + plain, key=lambda r: r["id"])
+        keys = _import(_raw(record) for record in chosen)
+        root = {f"corpus:{r['id']}": r.get("duplicate_of") or r["id"] for r in chosen}
+
+        def same(a: str, b: str, root: dict[str, str] = root) -> bool:
+            return root[a] == root[b]
+
+        label = name.split("_")[1]
+        scores.append(pairwise(f"{label} copies", keys, _copies(keys), same))
+        scores.append(pairwise(f"{label} stories", keys, _stories(keys), same))
+    return scores
+
+
+def _import(items: Iterable[RawInput]) -> list[str]:
+    keys = []
+    with deferred_indexing():
+        for item in items:
+            try:
+                ingest(item)
+            except IngestError:
+                continue
+            keys.append(item.key)
+        IndexQueue.objects.all().delete()  # an evaluation database: nothing to search
+    return keys
+
+
+def _raw(record: dict[str, Any]) -> RawInput:
+    fields = {"title": record.get("title") or "", "body": record.get("body") or "",
+              "language": record["lang"], "source": record.get("source") or "corpus",
+              "published": (record.get("date") or "")[:10] or None}
+    return RawInput(name=record["id"], key=f"corpus:{record['id']}", format="json",
+                    raw=json.dumps(record, ensure_ascii=False), fields=fields)
+
+
+def _stories(keys: list[str]) -> dict[str, object]:
+    return dict(Article.objects.filter(key__in=keys).values_list("key", "story_id"))
+
+
+def _copies(keys: list[str]) -> dict[str, object]:
+    rows = Article.objects.filter(key__in=keys).values_list("key", "pk", "copy_of_id")
+    return {key: copy_of or pk for key, pk, copy_of in rows}
+
+
+def _tags(record: dict[str, Any]) -> set[str]:
+    return {f"{kind}:{tag}" for kind in ("places", "orgs", "people") for tag in record[kind]}
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
