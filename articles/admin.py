@@ -233,12 +233,12 @@ class StoryAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "pinned", "article_count", "languages", "first_published",
                     "last_published", "title_curated"]
-    list_filter = ["pinned", "title_curated", "languages"]
+    list_filter = ["pinned", "closed", "title_curated", "languages"]
     list_editable = ["pinned"]
     search_fields = ["title", "articles__title"]
     readonly_fields = ["lead", "merged_into", "article_count", "languages", "first_published",
                        "last_published", "created_at", "updated_at"]
-    fields = ["title", "title_curated", "pinned", *readonly_fields]
+    fields = ["title", "title_curated", "pinned", "closed", *readonly_fields]
     inlines = [StoryArticleInline]
     actions = ["merge_stories", "pin", "unpin"]
 

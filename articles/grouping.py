@@ -37,10 +37,13 @@ SKETCH_SIZE = 32
 SHINGLE = 4  # words
 # Weights of the event signals (words in one language, names across two), and the bar:
 # BASE_BAR at 0 days apart, rising per day.
-ENTITY_WEIGHT, WORD_WEIGHT, NAME_WEIGHT, NUMBER_WEIGHT = 0.45, 0.4, 0.4, 0.15
-# Shared entities whose idf sums to this much are full evidence; less scales it down.
-ENTITY_EVIDENCE = 6.0
-BASE_BAR, BAR_PER_DAY = 0.40, 0.002
+ENTITY_WEIGHT, TEXT_WEIGHT, NUMBER_WEIGHT = 0.45, 0.4, 0.15
+WORDS_ALIKE = 0.5
+# Only an article's main entities (most named, then rarest) are compared: passing mentions
+# of other places would otherwise dilute two reports that agree on what they are about.
+SALIENT_ENTITIES = 6
+SHARED_FOR_FULL_EVIDENCE = 3
+BASE_BAR, BAR_PER_DAY = 0.38, 0.002
 COPY_RESEMBLANCE, COPY_CONTAINMENT = 0.6, 0.85
 LINK_MEMBERS = 2
 
@@ -131,13 +134,20 @@ def numbers(text: str) -> frozenset[str]:
 
 def similarity(a: Profile, b: Profile, idf: Mapping[int, float]) -> float:
     """How strongly two articles look like coverage of one event, 0..1, ignoring time."""
-    shared = sum(idf.get(entity, 1.0) for entity in a.entities if entity in b.entities)
-    evidence = min(1.0, shared / ENTITY_EVIDENCE)
-    score = ENTITY_WEIGHT * evidence * _cosine(_weights(a.entities, idf), _weights(b.entities, idf))
+    main_a, main_b = _salient(a.entities, idf), _salient(b.entities, idf)
+    # One shared entity (the capital, the country) says little about the event; two say
+    # more; SHARED_FOR_FULL_EVIDENCE or more count in full.
+    shared = sum(1 for entity in main_a if entity in main_b)
+    evidence = min(1.0, max(0, shared - 1) / (SHARED_FOR_FULL_EVIDENCE - 1))
+    score = ENTITY_WEIGHT * evidence * _cosine(main_a, main_b)
+    names = _overlap(a.names, b.names, least=3)
     if a.language == b.language and a.words and b.words:
-        score += WORD_WEIGHT * sum(x * b.words[i] for i, x in a.words.items() if i in b.words)
+        cosine = sum(x * b.words[i] for i, x in a.words.items() if i in b.words)
+        # Two reports of one event rarely pass a cosine of WORDS_ALIKE: count that as full
+        # agreement. The vocabulary lacks most names, so shared names can stand in.
+        score += TEXT_WEIGHT * max(min(1.0, cosine / WORDS_ALIKE), names)
     else:
-        score += NAME_WEIGHT * _overlap(a.names, b.names, least=3)
+        score += TEXT_WEIGHT * names
     score += NUMBER_WEIGHT * _overlap(a.numbers, b.numbers, least=2)
     return score
 
@@ -181,6 +191,12 @@ def idf_weights(document_frequency: Mapping[int, int], total: int) -> dict[int, 
     """Smoothed inverse document frequency per entity id."""
     return {entity: math.log((total + 1) / (df + 1)) + 1.0
             for entity, df in document_frequency.items()}
+
+
+def _salient(counts: Mapping[int, int], idf: Mapping[int, float]) -> dict[int, float]:
+    weights = _weights(counts, idf)
+    ranked = sorted(weights, key=lambda e: (-counts[e], -weights[e], e))[:SALIENT_ENTITIES]
+    return {entity: weights[entity] for entity in ranked}
 
 
 def _weights(counts: Mapping[int, int], idf: Mapping[int, float]) -> dict[int, float]:

@@ -265,6 +265,8 @@ class Story(models.Model):
     # Curators' choices that automatic grouping must keep (see articles/stories.py).
     title_curated = models.BooleanField("headline set by a curator", default=False)
     pinned = models.BooleanField(default=False, help_text="Pinned stories head the stories page")
+    closed = models.BooleanField(
+        default=False, help_text="Made by a curator's split: automatic grouping adds nothing to it")
     lead = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", help_text="The first publication")
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,

@@ -6,6 +6,8 @@ whatever the archive's size: grouping is incremental, never a re-clustering) and
 outcome. Curators' decisions are never undone by automatic grouping:
 - an article a curator placed (moved, split off, merged) has `story_locked` and stays put;
 - a merged-away story receives nothing (its articles moved to the target, locked there);
+- a story a curator split off is `closed`: automatic grouping adds nothing to it (else the
+  next article about the event would pull the split-off part back together);
 - a headline a curator wrote (`title_curated`) and the pin are never touched.
 """
 
@@ -105,10 +107,11 @@ def merge(target: Story, others: Iterable[Story]) -> int:
 
 
 def move(articles: Iterable[Article], story: Story | None = None) -> Story:
-    """Put articles in `story` (a new one when None) as a curator's decision: they stay."""
+    """Put articles in `story`, or split them off into a new, closed one, as a curator's
+    decision: automatic grouping never moves them again."""
     articles = list(articles)
     with transaction.atomic():
-        story = story or Story.objects.create()
+        story = story or Story.objects.create(closed=True)
         old = {a.story_id for a in articles}
         ids = [a.pk for a in articles]
         Article.objects.filter(pk__in=ids).update(story=story, story_locked=True)
@@ -120,20 +123,16 @@ def move(articles: Iterable[Article], story: Story | None = None) -> Story:
 
 def regroup(*, everything: bool = False) -> int:
     """File every article without a story, in publication order (the order they would have
-    arrived in). `everything`: start again for all articles no curator placed."""
+    arrived in); `everything`: file again every article no curator placed, against the
+    stories as they are (so story ids, headlines and pins stay wherever the grouping holds)."""
+    articles = Article.objects.all() if everything else Article.objects.filter(story=None)
+    count = 0
     with deferred_indexing():
-        if everything:
-            loose = Article.objects.filter(story_locked=False)
-            old = set(loose.exclude(story=None).values_list("story_id", flat=True))
-            enqueue(list(loose.values_list("pk", flat=True)))
-            loose.update(story=None, copy_of=None)
-            refresh(old)
-        todo = Article.objects.filter(story=None).order_by(
-            F("published").asc(nulls_last=True), "id")
-        count = 0
-        for article in todo.iterator(chunk_size=500):
-            file_article(article)
-            count += 1
+        for article in articles.order_by(F("published").asc(nulls_last=True), "id").iterator(
+                chunk_size=500):
+            if not article.story_locked:
+                file_article(article)
+                count += 1
     return count
 
 
@@ -192,7 +191,8 @@ def _choose_story(article: Article) -> int | None:
         entity_id__in=rarest,
         article__published__range=(article.published - window, article.published + window),
         article__published_precision=Precision.DAY, article__copy_of=None,
-        article__visibility=Visibility.PUBLISHED, article__story__isnull=False)
+        article__visibility=Visibility.PUBLISHED, article__story__isnull=False,
+        article__story__closed=False)
         .exclude(article=article).values("article").annotate(n=Count("id"))
         .order_by("-n", "article")[:_MAX_CANDIDATES])
     ids = [row["article"] for row in near]
@@ -208,7 +208,8 @@ def _choose_story(article: Article) -> int | None:
     idf = grouping.idf_weights(df, total)
     profiles = [_profile(other, mentions.get(other.pk, {})) for other in others]
     stories = {p.story for p in profiles if p.story}
-    sizes = dict(Article.objects.filter(story__in=stories, copy_of=None).values("story")
+    sizes = dict(Article.objects.filter(story__in=stories, copy_of=None).exclude(pk=article.pk)
+                 .values("story")
                  .annotate(n=Count("id")).values_list("story", "n"))
     return grouping.choose_story(_profile(article, counts), profiles, idf, sizes)
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--corpora", type=Path, default=settings.BASE_DIR.parent / "shared" / "corpora")
         parser.add_argument("--demo", type=Path, default=settings.BASE_DIR / "demo")
         parser.add_argument("--reuters-days", type=int, default=4)
-        parser.add_argument("--sets", default="seeds,reuters,duplicates")
+        parser.add_argument("--sets", default="seeds,reuters,duplicates,reprints")
 
     def handle(self, *args: Any, corpora: Path, demo: Path, reuters_days: int, sets: str,
                **options: Any) -> None:
@@ -25,8 +25,9 @@ class Command(BaseCommand):
             raise CommandError("evaluate_stories imports its own articles and needs an empty "
                                "database: run `make evaluate-stories`, which gives it one")
         chosen = {name.strip() for name in sets.split(",")}
-        if chosen - {"seeds", "reuters", "duplicates"}:
-            raise CommandError(f"unknown sets {sorted(chosen)}: choose from seeds,reuters,duplicates")
+        if chosen - {"seeds", "reuters", "duplicates", "reprints"}:
+            raise CommandError(f"unknown sets {sorted(chosen)}: choose from "
+                               "seeds,reuters,duplicates,reprints")
         scores = []
         if "seeds" in chosen:
             scores += story_eval.evaluate_seeds(demo)
@@ -34,5 +35,7 @@ class Command(BaseCommand):
             scores += story_eval.evaluate_reuters(corpora, reuters_days)
         if "duplicates" in chosen:
             scores += story_eval.evaluate_duplicates(corpora)
+        if "reprints" in chosen:
+            scores += story_eval.evaluate_reprints(corpora)
         for score in scores:
             self.stdout.write(score.line())
