@@ -56,14 +56,34 @@ def build(corpora: Path, count: int, batch: int = 2_000) -> int:
             Article.objects.bulk_create(articles)
         made += len(articles)
     IndexQueue.objects.all().delete()
+    _index_all(batch)
+    return made
+
+
+def _index_all(batch: int) -> None:
+    """Index every article through one Whoosh writer and one commit.
+
+    backend.update() commits per call, and every commit merges segments: building 100,000
+    documents that way rewrites the growing index again and again (hours here). One writer
+    sorts postings in memory, spilling to disk past `limitmb`, and writes one segment.
+    """
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Article)
-    queryset = index.index_queryset().order_by("pk")
-    last = 0
-    while page := list(queryset.filter(pk__gt=last)[:batch]):
-        backend.update(index, page)
-        last = page[-1].pk
-    return made
+    backend.setup()
+    writer = backend.index.writer(limitmb=512)
+    try:
+        queryset = index.index_queryset().order_by("pk")
+        last = 0
+        while page := list(queryset.filter(pk__gt=last)[:batch]):
+            for article in page:
+                doc = index.full_prepare(article)
+                doc.pop("boost", None)
+                writer.add_document(**{k: backend._from_python(v) for k, v in doc.items()})
+            last = page[-1].pk
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 def time_search(client: Client, rounds: int) -> list[Timing]:

@@ -43,10 +43,17 @@ class _SlugList(forms.Field):
         return tuple(sorted(set(values)))
 
 
+class _Languages(forms.MultipleChoiceField):
+    """?language=vi&language=en; the filter form's "any language" sends an empty value."""
+
+    def to_python(self, value: Any) -> list[str]:
+        return [v for v in super().to_python(value) if v != ""]
+
+
 class SearchForm(forms.Form):
     # Validated by length, never by alphabet: "Hà Nội" is a normal query.
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
-    language = forms.MultipleChoiceField(required=False, choices=Language.choices)
+    language = _Languages(required=False, choices=Language.choices)
     source = _IdList(required=False)
     topic = _SlugList(required=False)
     entity = _IdList(required=False)

@@ -35,6 +35,9 @@ echo "==> entity registry"
 echo "==> import demo/"
 "$python" manage.py import_articles demo/
 
+echo "==> file articles imported before stories existed (none on a fresh machine)"
+"$python" manage.py group_stories
+
 echo "==> index anything still queued"
 "$python" manage.py process_index_queue
 

@@ -64,3 +64,33 @@ def test_script_in_an_article_shows_as_text(live_server: Any, transactional_db: 
     page.click(".hit h3 a")
     assert "onerror" in page.inner_text("article .body")
     assert page.evaluate("window.pwned === undefined")
+
+
+def test_one_result_per_story_then_the_story_page_in_chromium(live_server: Any, transactional_db: None,
+                                                              page: Any) -> None:
+    call_command("load_entities", stdout=StringIO())
+    call_command("import_articles", str(DEMO), "--manifest", str(DEMO / "manifest.jsonl"), stdout=StringIO())
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(str(live_server.url) + "/search/?q=Libya")
+    assert page.inner_text("#result-count") == "3"
+    page.check("input[name=collapse]")
+    page.click(".filters button")
+    page.wait_for_url("**collapse=1**")
+    assert page.inner_text("#result-count") == "1"
+    assert "3 articles in both languages" in page.inner_text(".hit .story-link")
+    page.click(".hit .story-link a")
+    assert page.inner_text("h1") == "NATO chief: No plans for combat troops in Libya"
+    entries = page.locator(".story-timeline .entry")
+    assert entries.count() == 3
+    assert entries.evaluate_all("els => els.map(e => e.dataset.language)") == ["en", "en", "vi"]
+    assert "first report" in entries.first.inner_text()
+    languages = page.inner_text("#coverage-language")
+    assert "English 2 · 67%" in languages and "Tiếng Việt 1 · 33%" in languages
+    assert "Jens Stoltenberg" in page.inner_text("#story-entities")
+    # On a phone the timeline and the coverage stack, nothing wider than the screen.
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # The stories index leads back to it.
+    page.click("nav.sections a")
+    page.click(".story-item h3 a")
+    assert page.inner_text("h1") == "NATO chief: No plans for combat troops in Libya"

@@ -170,3 +170,11 @@ def test_search_and_export_query_counts(client: Client, indexed: Callable[..., A
         assert export(client, q="nato")["count"] == 15
     with django_assert_max_num_queries(7):
         assert client.get("/search/", {"q": "nato"}).status_code == 200
+
+
+def test_the_filter_form_as_a_browser_sends_it_is_valid(client: Client, indexed: Any) -> None:
+    # "any language" and empty dates arrive as empty values: they mean no filter.
+    article = indexed(title="NATO chief", body="Body.", language="en")
+    page = client.get("/search/", {"q": "nato", "language": "", "from": "", "to": "", "collapse": "1"})
+    assert page.status_code == 200
+    assert f'href="/articles/{article.pk}/"' in page.content.decode()
