@@ -38,12 +38,12 @@ SHINGLE = 4  # words
 # Weights of the event signals (words in one language, names across two), and the bar:
 # BASE_BAR at 0 days apart, rising per day.
 ENTITY_WEIGHT, TEXT_WEIGHT, NUMBER_WEIGHT = 0.45, 0.4, 0.15
-WORDS_ALIKE = 0.5
+WORDS_ALIKE = 0.7
 # Only an article's main entities (most named, then rarest) are compared: passing mentions
 # of other places would otherwise dilute two reports that agree on what they are about.
 SALIENT_ENTITIES = 6
 SHARED_FOR_FULL_EVIDENCE = 3
-BASE_BAR, BAR_PER_DAY = 0.38, 0.002
+BASE_BAR, BAR_PER_DAY = 0.34, 0.002
 COPY_RESEMBLANCE, COPY_CONTAINMENT = 0.6, 0.85
 LINK_MEMBERS = 2
 

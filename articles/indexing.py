@@ -92,6 +92,31 @@ def pending() -> int:
     return IndexQueue.objects.count()
 
 
+def missing_fields() -> set[str]:
+    """Fields of ArticleIndex that the Whoosh index on disk lacks (written by an older
+    version of the code); empty for other engines or when there is no index yet."""
+    conf = settings.HAYSTACK_CONNECTIONS["default"]
+    if "whoosh" not in conf["ENGINE"].lower():
+        return set()
+    from whoosh import index as whoosh_index
+
+    if not whoosh_index.exists_in(conf["PATH"]):
+        return set()
+    stored = set(whoosh_index.open_dir(conf["PATH"]).schema.names())
+    return set(connections["default"].get_unified_index().get_index(Article).fields) - stored
+
+
+def requeue_all() -> int:
+    """Empty the index and queue every article: the next drain writes them all afresh."""
+    connections["default"].get_backend().clear()
+    ids = list(Article.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        for start in range(0, len(ids), 1000):
+            IndexQueue.objects.bulk_create(
+                [IndexQueue(article_id=pk) for pk in ids[start:start + 1000]], ignore_conflicts=True)
+    return len(ids)
+
+
 def _index_batch(batch: list[IndexQueue]) -> None:
     unified = connections["default"].get_unified_index()
     index = unified.get_index(Article)

@@ -39,7 +39,7 @@ echo "==> file articles imported before stories existed (none on a fresh machine
 "$python" manage.py group_stories
 
 echo "==> index anything still queued"
-"$python" manage.py process_index_queue
+"$python" manage.py process_index_queue --rebuild-if-outdated
 
 echo "==> collect static files"
 "$python" manage.py collectstatic --noinput -v 0

@@ -303,3 +303,27 @@ def _article_form(article: Article, **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+def test_an_index_written_before_stories_is_rebuilt_by_make_run(demo: dict[str, Article],
+                                                                 search_index: Path) -> None:
+    import shutil
+
+    from haystack import connections
+    from whoosh import fields, index
+
+    shutil.rmtree(search_index)
+    search_index.mkdir()
+    index.create_in(str(search_index), fields.Schema(id=fields.ID(stored=True, unique=True),
+                                                     text=fields.TEXT()))
+    connections.reload("default")
+    out = StringIO()
+    call_command("process_index_queue", "--rebuild-if-outdated", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "index lacks copy, entities, language, published, published_sort, "
+        "source_id, story, text_en, text_exact, title, topics, year: re-indexing 5 articles",
+        "indexed 5, still queued 0"]
+    assert run(SearchParams(q="NATO", collapse=True)).total == 3
+    out = StringIO()
+    call_command("process_index_queue", "--rebuild-if-outdated", stdout=out)
+    assert out.getvalue().strip() == "indexed 0, still queued 0"
