@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from articles import stories
+from articles.entities import merge, relink_naming
 from articles.indexing import enqueue
 from articles.ingest import assign_topics
-from articles.entities import merge, relink_naming
 from articles.models import (
     Article,
     ArticleTopic,

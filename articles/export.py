@@ -15,9 +15,9 @@ from django.utils.http import urlencode
 from articles.facets import Facet, Timeline
 from articles.forms import make_cursor
 from articles.models import Article, Source, Story
-from articles.stories import Coverage, StoryProfile, story_articles
 from articles.search import Hit, Results, query_pairs
 from articles.snippets import plain
+from articles.stories import Coverage, StoryProfile, story_articles
 
 
 class SourceDict(TypedDict):

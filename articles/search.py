@@ -12,8 +12,8 @@ from haystack import connections
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
-from articles.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
 from articles.entities import current_linker
+from articles.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
 from articles.models import Article, Entity
 from articles.query import Query, folded_terms, parse, to_sq
 from articles.snippets import snippet

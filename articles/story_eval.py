@@ -83,7 +83,7 @@ def pairwise(name: str, keys: list[str], predicted: dict[str, object],
 
 
 def evaluate_seeds(demo: Path) -> list[Score]:
-    from articles.inputs import read_manifest, read_inputs
+    from articles.inputs import read_inputs, read_manifest
 
     manifest = read_manifest(demo / "manifest.jsonl")
     keys = _import(item for item in read_inputs([demo], manifest=manifest)

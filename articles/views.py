@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from dataclasses import replace
-
 from articles import export, stories
-from articles.forms import ExportForm, SearchForm, StoryListForm
 from articles.entities import profile
+from articles.forms import ExportForm, SearchForm, StoryListForm
 from articles.models import Article, Entity, EntityStatus, Source, Story
 from articles.search import query_pairs, run
 
