@@ -114,10 +114,10 @@ def run(params: SearchParams) -> Results:
     loaded = sqs.load_all()
     terms = folded_terms(query)
     if params.collapse:
-        hits, total = _collapsed(sqs, params, terms, scored=condition is not None)
+        hits, total, matching = _collapsed(sqs, params, terms, scored=condition is not None)
     else:
         page = list(loaded[params.offset : params.offset + params.limit])  # runs the search once
-        total = loaded.count()
+        total = matching = loaded.count()
         hits = [
             Hit(result.object, (result.score or 0.0) if condition else 0.0,
                 snippet(result.object, terms))
@@ -137,14 +137,15 @@ def run(params: SearchParams) -> Results:
     date_range = (params.date_from, params.date_to)
     facets = build_facets(counts, params.selected, lambda n, v: _toggle(params, n, v),
                           date_range, lambda a, b: _narrow(params, a, b))
-    timeline = build_timeline(counts.get("published_sort", []), total,
+    timeline = build_timeline(counts.get("published_sort", []), matching,
                               lambda a, b: _narrow(params, a, b), date_range)
     return Results(params, hits, total, facets, timeline, expansions)
 
 
 def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
-               scored: bool) -> tuple[list[Hit], int]:
-    """One hit per story, in rank order: the best-ranked article of each story.
+               scored: bool) -> tuple[list[Hit], int, int]:
+    """One hit per story, in rank order: the best-ranked article of each story; with the
+    number of stories and of matching articles (facets and the timeline count articles).
 
     The number of stories comes from a facet on the story field, so it is exact over the
     whole result set on any engine; the page is found by reading the ranked ids (stored
@@ -175,7 +176,7 @@ def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
     hits = [Hit(articles[pk], score if scored else 0.0, snippet(articles[pk], terms),
                 counts.get(story, 1) if story else 1)
             for pk, score, story in chosen if pk in articles]
-    return hits, total
+    return hits, total, sum(per_story.values())
 
 
 def _named_entities(query: Query) -> list[Entity]:

@@ -37,6 +37,8 @@ from articles.models import (
 )
 from articles.topics import text_vector
 
+# "VOV.VN - ", "HOUSTON, March 2 - ": an outlet or dateline before the first sentence.
+_DATELINE = re.compile(r"^[A-Z0-9][A-Z0-9.]+(?:[ ,]+[A-Za-z0-9.()]+){0,4}\s+[-–—]\s+")
 _TOP_ENTITIES = 8  # candidates come through the article's rarest entities
 _MAX_CANDIDATES = 100
 _MIN_SHARED_FINGERPRINTS = 8  # of grouping.SKETCH_SIZE
@@ -323,10 +325,11 @@ def listing(*, entity: int | None = None, topic: str | None = None, language: st
 def opening(body: str, limit: int = 320) -> str:
     """The first sentences of a text, up to about `limit` characters.
 
-    >>> opening("NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy. Thêm nữa.", limit=30)
+    >>> opening("VOV.VN - NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy. Thêm nữa.", limit=30)
     'NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy.'
     """
     first = next((p.strip() for p in body.split("\n\n") if len(p.strip()) > 40), body.strip())
+    first = _DATELINE.sub("", first)
     sentences = re.split(r"(?<=[.!?])\s+", first)
     text = sentences[0]
     for sentence in sentences[1:]:

@@ -107,6 +107,18 @@ def test_bar_rises_with_distance_in_days() -> None:
     assert grouping.bar(0) < grouping.bar(7) < grouping.bar(30) < grouping.bar(60)
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    ("VOV.VN - Tổng Thư ký NATO Jens Stoltenberg hôm 21/5 cho biết như vậy.",
+     "Tổng Thư ký NATO Jens Stoltenberg hôm 21/5 cho biết như vậy."),
+    ("HOUSTON, March 2 - Diamond Shamrock cut its posted crude prices by one dlr.",
+     "Diamond Shamrock cut its posted crude prices by one dlr."),
+    ("Hà Nội - Việt Nam ký hiệp định với Lào ngày 21/5 tại thủ đô Viêng Chăn.",
+     "Hà Nội - Việt Nam ký hiệp định với Lào ngày 21/5 tại thủ đô Viêng Chăn."),
+])
+def test_opening_drops_an_outlet_or_dateline_prefix(body: str, expected: str) -> None:
+    assert opening(body) == expected
+
+
 def test_opening_takes_the_first_sentences() -> None:
     body = "Short.\n\nNATO sẵn sàng hỗ trợ Libya huấn luyện lực lượng an ninh. Ông Stoltenberg nói vậy hôm thứ Bảy. Thêm nữa là một câu dài."
     assert opening(body, limit=200) == "NATO sẵn sàng hỗ trợ Libya huấn luyện lực lượng an ninh. Ông Stoltenberg nói vậy hôm thứ Bảy."

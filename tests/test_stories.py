@@ -140,6 +140,9 @@ def test_collapse_gives_one_result_per_story(demo: dict[str, Article],
     assert articles.total == 5
     stories = run(SearchParams(q="NATO", collapse=True))
     assert stories.total == 3
+    # Facets and the timeline still count articles.
+    assert stories.timeline is not None and stories.timeline.undated == 0
+    assert sum(bar.count for bar in stories.timeline.bars) == 5
     libya = demo["000"].story_id
     by_story = {hit.article.story_id: hit.story_matches for hit in stories.hits}
     assert by_story == {libya: 3, demo["001"].story_id: 1, demo["002"].story_id: 1}
