@@ -70,7 +70,7 @@ def _index_all(batch: int) -> None:
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Article)
     backend.setup()
-    writer = backend.index.writer(limitmb=512, compound=False)  # see search_backend._writer
+    writer = backend.index.writer(limitmb=512)
     try:
         queryset = index.index_queryset().order_by("pk")
         last = 0
