@@ -97,6 +97,9 @@ TEMPLATES = [
 ]
 
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+# The shared test and benchmark corpora (never copied into the repo): ../shared/corpora next
+# to the checkout, or wherever CORPORA_DIR says (scripts/test.sh finds it for a local clone).
+CORPORA_DIR = Path(os.environ.get("CORPORA_DIR") or BASE_DIR.parent / "shared" / "corpora")
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -8,6 +8,20 @@ cd "$(dirname "$0")/.."
 scripts/venv.sh
 scripts/chromium.sh
 
+# The corpora live beside the original checkout (../shared/corpora), never in the repo. A
+# clone made elsewhere (git clone /work/main /tmp/x) finds them beside the repo it came from.
+if [[ -z ${CORPORA_DIR:-} && ! -d ../shared/corpora ]]; then
+    origin=$(git remote get-url origin 2>/dev/null || true)
+    if [[ -n $origin && -d $origin/../shared/corpora ]]; then
+        export CORPORA_DIR=$(cd "$origin/../shared/corpora" && pwd)
+    fi
+fi
+corpora=${CORPORA_DIR:-../shared/corpora}
+if [[ ! -f $corpora/en_reuters21578.jsonl ]]; then
+    echo "error: test corpora not found in $corpora; set CORPORA_DIR to the shared corpora folder" >&2
+    exit 1
+fi
+
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 if [[ ! -x $pg_bin/initdb ]] && command -v initdb >/dev/null; then
     pg_bin=$(dirname "$(readlink -f "$(command -v initdb)")")

@@ -30,7 +30,7 @@ from articles.models import Article, IndexQueue
 from tests.factories import make_article
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = settings.CORPORA_DIR
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from articles import grouping
 from articles.grouping import Profile
 from articles.stories import opening
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+CORPORA = settings.CORPORA_DIR
 
 
 def bbc_duplicates() -> list[tuple[dict[str, str], dict[str, str]]]:

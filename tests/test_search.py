@@ -13,7 +13,7 @@ from django.core.management import call_command
 from articles.analysis import fold
 from articles.models import Article, Visibility
 from articles.search import SearchParams, run
-from tests.factories import make_article, make_source
+from tests.factories import make_source
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -20,7 +21,7 @@ from articles.stories import regroup
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = settings.CORPORA_DIR
 SEEDS = ("000", "001", "002", "003", "004")
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from articles import topics
 from articles.topics import Labelled
 
 # Read in place, never copied into the repository (see the corpora's README).
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+CORPORA = settings.CORPORA_DIR
 
 
 @pytest.fixture(scope="module")

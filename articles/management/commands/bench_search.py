@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--articles", type=int, default=100_000)
         parser.add_argument("--rounds", type=int, default=3)
-        parser.add_argument("--corpora", type=Path, default=settings.BASE_DIR.parent / "shared" / "corpora")
+        parser.add_argument("--corpora", type=Path, default=settings.CORPORA_DIR)
 
     def handle(self, *args: Any, articles: int, rounds: int, corpora: Path, **options: Any) -> None:
         if Article.objects.count() < articles:

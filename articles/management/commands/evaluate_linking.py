@@ -20,7 +20,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        default = Path(settings.BASE_DIR).parent / "shared/corpora/en_reuters21578.jsonl"
+        default = settings.CORPORA_DIR / "en_reuters21578.jsonl"
         parser.add_argument("--corpus", type=Path, default=default)
         parser.add_argument("--limit", type=int, help="score only the first N tagged articles")
         parser.add_argument(

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Import labelled real articles into an empty database; print pairwise P/R of stories."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--corpora", type=Path, default=settings.BASE_DIR.parent / "shared" / "corpora")
+        parser.add_argument("--corpora", type=Path, default=settings.CORPORA_DIR)
         parser.add_argument("--demo", type=Path, default=settings.BASE_DIR / "demo")
         parser.add_argument("--reuters-days", type=int, default=4)
         parser.add_argument("--sets", default="seeds,reuters,duplicates,reprints")

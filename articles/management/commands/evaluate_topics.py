@@ -14,7 +14,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        default = settings.BASE_DIR.parent / "shared" / "corpora"
+        default = settings.CORPORA_DIR
         parser.add_argument("--corpora", type=Path, default=default)
         parser.add_argument("--model", type=Path, default=topics.MODEL_PATH)
 
