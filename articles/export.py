@@ -79,7 +79,7 @@ def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> 
         "title": article.title,
         "language": article.language,
         "source": _source(source),
-        "published": article.published.isoformat() if article.published else None,
+        "published": _iso(article.published),
         "published_precision": article.published_precision,
         "snippet": snippet,
         "text": article.body,
@@ -93,7 +93,7 @@ def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> 
         "copy_of": article.copy_of_id,
         "also_published_by": [
             {"id": copy.pk, "url": copy.url, "source": _source(copy.source),
-             "published": copy.published.isoformat() if copy.published else None}
+             "published": _iso(copy.published)}
             for copy in article.copies.all()
         ],
     }

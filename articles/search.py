@@ -151,9 +151,10 @@ def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
     whole result set on any engine; the page is found by reading the ranked ids (stored
     fields only, no database) until offset + limit distinct stories have been seen.
     """
-    per_story = dict(sqs.facet("story").facet_counts().get("fields", {}).get("story", []))
-    total = sum(n for story, n in per_story.items() if not int(story)) + sum(
-        1 for story in per_story if int(story))
+    per_story = {int(story): n for story, n in
+                 sqs.facet("story").facet_counts().get("fields", {}).get("story", [])}
+    # Articles without a story (0) are each their own item.
+    total = per_story.get(0, 0) + sum(1 for story in per_story if story)
     wanted = params.offset + params.limit
     firsts: list[tuple[int, float, int]] = []  # (article id, score, story)
     seen: set[int] = set()
@@ -172,9 +173,8 @@ def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
     chosen = firsts[params.offset:wanted]
     index = connections["default"].get_unified_index().get_index(Article)
     articles = index.read_queryset().in_bulk([pk for pk, _, _ in chosen])
-    counts = {int(story): n for story, n in per_story.items()}
     hits = [Hit(articles[pk], score if scored else 0.0, snippet(articles[pk], terms),
-                counts.get(story, 1) if story else 1)
+                per_story.get(story, 1) if story else 1)
             for pk, score, story in chosen if pk in articles]
     return hits, total, sum(per_story.values())
 
