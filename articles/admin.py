@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from articles import stories
-from articles.entities import merge, relink_naming
+from articles.entities import merge, relink
+from articles.search import articles_naming
 from articles.indexing import enqueue
-from articles.ingest import assign_topics
+from articles.topics import assign_topics
 from articles.models import (
     Article,
     ArticleTopic,
@@ -170,7 +171,7 @@ class EntityAdmin(admin.ModelAdmin):
     def accept(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
         accepted = list(queryset)
         queryset.update(status=EntityStatus.ACTIVE)
-        linked = sum(relink_naming(entity) for entity in accepted)
+        linked = sum(relink(_articles_naming(entity)) for entity in accepted)
         self.message_user(request, f"{len(accepted)} accepted; {linked} article(s) re-linked.")
 
     @admin.action(description="Reject selected (never linked or proposed again)")
@@ -270,3 +271,11 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.action(description="Unpin selected stories")
     def unpin(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
         queryset.update(pinned=False)
+
+
+def _articles_naming(entity: Entity) -> set[int]:
+    """The articles whose text names one of the entity's aliases (found through the index)."""
+    ids: set[int] = set()
+    for text in entity.aliases.values_list("text", flat=True):
+        ids |= articles_naming(text)
+    return ids

@@ -12,11 +12,11 @@ from typing import TypedDict
 from django.http import HttpRequest, JsonResponse
 from django.utils.http import urlencode
 
-from articles.facets import Facet, Timeline
+from articles.search import Facet, Timeline
 from articles.forms import make_cursor
 from articles.models import Article, Source, Story
 from articles.search import Hit, Results, query_pairs
-from articles.snippets import plain
+from articles.search import plain
 from articles.stories import Coverage, StoryProfile, story_articles
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 
-from articles.analysis import nfc
+from articles.text import nfc
 from articles.models import Entity, Language, Topic
 from articles.search import SearchParams
 

@@ -195,7 +195,7 @@ class EntityQuerySet(models.QuerySet["Entity"]):
 class Entity(models.Model):
     """A person, organisation or place, named in both languages."""
 
-    # The id in the shipped registry (articles/data/entities.jsonl, CLDR countries); empty
+    # The id in the shipped registry (articles/entities/data/entities.jsonl, CLDR countries); empty
     # for entities curators create or accept.
     registry_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     kind = models.CharField(max_length=12, choices=EntityKind.choices, default=EntityKind.OTHER)

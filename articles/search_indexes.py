@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch
 from haystack import indexes
 
-from articles.analysis import ENGLISH, EXACT, FOLDING
+from articles.text import ENGLISH, EXACT, FOLDING
 from articles.models import Article, Language
 
 NO_TOPIC = "none"

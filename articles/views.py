@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from articles import export, stories
+from articles import export
+from articles import stories
 from articles.entities import profile
 from articles.forms import ExportForm, SearchForm, StoryListForm
 from articles.models import Article, Entity, EntityStatus, Source, Story

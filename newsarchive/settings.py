@@ -126,8 +126,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The search layer goes through haystack only: switching to Elasticsearch or Solr is a
 # matter of SEARCH_ENGINE / SEARCH_URL, not code. The default is the embedded Whoosh index,
-# wrapped so that several processes can write to it safely (articles/search_backend.py).
-SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "articles.search_backend.LockingWhooshEngine")
+# wrapped so that several processes can write to it safely (articles/search/backend.py).
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "articles.search.backend.LockingWhooshEngine")
 WHOOSH_PATH = Path(os.environ.get("WHOOSH_PATH", VAR_DIR / "whoosh"))
 HAYSTACK_CONNECTIONS = {
     "default": {

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from articles.dates import PartialDate, find_publication_date, parse_date_text, resolve
+from articles.text import PartialDate, find_publication_date, parse_date_text, resolve
 
 REF = date(2016, 6, 1)
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.conf import settings
 
-from articles import grouping
-from articles.grouping import Profile
+from articles.stories import grouping
+from articles.stories.grouping import ArticleProfile
 from articles.stories import opening
 
 CORPORA = settings.CORPORA_DIR
@@ -69,8 +69,8 @@ def test_figures_match_across_number_formats() -> None:
 
 
 def _profile(pk: int, day: date | None, story: int | None, entities: dict[int, int],
-             language: str = "en", names: frozenset[str] = frozenset()) -> Profile:
-    return Profile(pk, day, language, entities, {}, names, frozenset(), story)
+             language: str = "en", names: frozenset[str] = frozenset()) -> ArticleProfile:
+    return ArticleProfile(pk, day, language, entities, {}, names, frozenset(), story)
 
 
 def test_choose_story_needs_shared_main_entities_close_in_time() -> None:

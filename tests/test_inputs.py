@@ -7,15 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from articles.inputs import (
-    Failure,
-    ManifestError,
-    RawInput,
-    UnreadableInput,
-    decode,
-    read_inputs,
-    read_manifest,
-)
+from articles.ingest import Failure, ManifestError, RawInput, read_inputs, read_manifest
+from articles.text import UnreadableInput, decode
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 VIETNAMESE = "Tổng thư ký NATO cho biết chính phủ Iraq đã bật đèn xanh"

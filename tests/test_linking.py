@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles.linking import Linker
-from articles.linking_eval import GoldArticle, evaluate
-from articles.registry import (
+from articles.entities import Linker
+from articles.evaluation.linking import GoldArticle, evaluate
+from articles.entities import (
     Alias,
     EntityRecord,
     RegistryError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.query import parse
+from articles.search import parse
 
 
 @pytest.mark.parametrize(

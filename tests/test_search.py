@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from articles.analysis import fold
+from articles.text import fold
 from articles.models import Article, Visibility
 from articles.search import SearchParams, run
 from tests.factories import make_source

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from articles.ingest import ingest_all
-from articles.inputs import RawInput, read_inputs, read_manifest
+from articles.ingest import RawInput, read_inputs, read_manifest
 from articles.models import Article, Entity, Story
 from articles.search import SearchParams, run
 from articles.stories import regroup

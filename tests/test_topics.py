@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from articles import topics
+from articles.evaluation import topics as evaluation
 from articles.topics import Labelled
 
 # Read in place, never copied into the repository (see the corpora's README).
@@ -21,8 +22,8 @@ def split() -> topics.Split:
 
 
 @pytest.fixture(scope="module")
-def report(split: topics.Split) -> topics.Report:
-    return topics.evaluate(topics.load_model(), split.test)
+def report(split: topics.Split) -> evaluation.TopicReport:
+    return evaluation.evaluate(topics.load_model(), split.test)
 
 
 def test_every_corpus_label_maps_onto_the_taxonomy() -> None:
@@ -49,10 +50,10 @@ def test_held_out_split_shares_no_text_with_training(split: topics.Split) -> Non
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
-def test_held_out_macro_f1_meets_target(report: topics.Report, language: str) -> None:
+def test_held_out_macro_f1_meets_target(report: evaluation.TopicReport, language: str) -> None:
     figures = report.languages[language]
     assert figures.articles > 400
-    assert figures.macro_f1 >= topics.TARGET_F1, topics.format_report(report)
+    assert figures.macro_f1 >= topics.TARGET_F1, evaluation.format_report(report)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from articles.indexing import deferred_indexing, enqueue
-from articles.ingest import assign_topics
+from articles.topics import assign_topics
 from articles.models import Article
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.test import Client
 
-from articles import benchmark
+from articles.evaluation import benchmark
 from articles.models import Article
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.linking import Linker
-from articles.linking_eval import LEAD_CHARS, GoldArticle, evaluate
-from articles.registry import RegistryError, load_registry
+from articles.entities import Linker
+from articles.evaluation.linking import LEAD_CHARS, GoldArticle, evaluate
+from articles.entities import RegistryError, load_registry
 
 FIELDS = ("places", "orgs")
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles import story_eval
+from articles.evaluation import stories as story_eval
 from articles.models import Article
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles import topics
+from articles.evaluation import topics as evaluation
 
 
 class Command(BaseCommand):
@@ -19,5 +20,5 @@ class Command(BaseCommand):
         parser.add_argument("--model", type=Path, default=topics.MODEL_PATH)
 
     def handle(self, *args: Any, corpora: Path, model: Path, **options: Any) -> None:
-        report = topics.evaluate(topics.load_model(model), topics.read_corpora(corpora).test)
-        self.stdout.write(topics.format_report(report))
+        report = evaluation.evaluate(topics.load_model(model), topics.read_corpora(corpora).test)
+        self.stdout.write(evaluation.format_report(report))

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.ingest import import_paths
-from articles.inputs import ManifestError, read_manifest
+from articles.ingest import ManifestError, read_manifest
 
 
 class Command(BaseCommand):

@@ -5,11 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.entities import sync_registry
-from articles.registry import RegistryError, load_registry
+from articles.entities import RegistryError, load_registry
 
 
 class Command(BaseCommand):
-    help = "Load the starter registry (CLDR countries + articles/data/entities.jsonl); adds only."
+    help = "Load the starter registry (CLDR countries + articles/entities/data/entities.jsonl); adds only."
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles import topics
+from articles.evaluation import topics as evaluation
 
 
 class Command(BaseCommand):
@@ -25,4 +26,4 @@ class Command(BaseCommand):
         model = topics.train([*split.train, *curated])
         topics.save_model(model, output)
         self.stdout.write(f"{output}: {len(split.train)} corpus + {len(curated)} curated articles")
-        self.stdout.write(topics.format_report(topics.evaluate(model, split.test)))
+        self.stdout.write(evaluation.format_report(evaluation.evaluate(model, split.test)))

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
 
-from articles.linking import Linker
+from articles.entities.linking import Linker
+from articles.indexing import enqueue
 from articles.models import Article, Entity, EntityAlias, EntityStatus, Mention, Visibility
-from articles.registry import Alias, EntityRecord
+from articles.entities.registry import Alias, EntityRecord
 
 
 def sync_registry(records: Iterable[EntityRecord]) -> tuple[int, int]:
@@ -96,7 +97,7 @@ class MonthCount:
 
 
 @dataclass(frozen=True)
-class Profile:
+class EntityProfile:
     entity: Entity
     articles: list[Article]
     by_month: list[MonthCount]
@@ -104,7 +105,7 @@ class Profile:
     languages: dict[str, int]
 
 
-def profile(entity: Entity, limit: int = 50) -> Profile:
+def profile(entity: Entity, limit: int = 50) -> EntityProfile:
     """What the entity page shows: its articles, mentions per month, its company."""
     mentions = Mention.objects.filter(entity=entity, article__visibility=Visibility.PUBLISHED)
     articles = list(Article.objects.visible().filter(mentions__entity=entity)
@@ -120,7 +121,7 @@ def profile(entity: Entity, limit: int = 50) -> Profile:
               .order_by("-n")[:15])
     others = Entity.objects.in_bulk([row["entity"] for row in shared])
     languages = dict(mentions.values_list("article__language").annotate(n=Count("id")))
-    return Profile(entity, articles, by_month,
+    return EntityProfile(entity, articles, by_month,
                    [(others[row["entity"]], row["n"]) for row in shared], languages)
 
 
@@ -149,24 +150,11 @@ def merge(target: Entity, others: Iterable[Entity]) -> int:
     return moved
 
 
-def relink_naming(entity: Entity) -> int:
-    """Re-link the articles whose text contains one of the entity's aliases (found through
-    the search index, so an accepted candidate links everywhere without a full re-link)."""
-    from articles.indexing import enqueue
-    from articles.search import SearchParams, run
-
-    ids: set[int] = set()
-    for text in entity.aliases.values_list("text", flat=True):
-        offset = 0
-        while True:
-            found = run(SearchParams(q=f'"{text}"', literal=True, facets=False, offset=offset,
-                                     limit=200))
-            ids |= {hit.article.pk for hit in found.hits}
-            if found.next_offset is None:
-                break
-            offset = found.next_offset
+def relink(article_ids: Iterable[int]) -> int:
+    """Re-link these articles with the current registry and queue them for the index."""
+    ids = sorted(set(article_ids))
     linker = current_linker()
     for article in Article.objects.filter(pk__in=ids):
         link_article(article, linker)
-    enqueue(sorted(ids))
+    enqueue(ids)
     return len(ids)

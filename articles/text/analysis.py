@@ -10,7 +10,6 @@ Three analyzers, one per search field (see search_indexes.py):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,23 +26,15 @@ from whoosh.analysis import (
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
+from articles.text.cleaning import nfc
+
 # \w in Python's re is Unicode-aware; NFC first, because combining marks are not \w and
 # would split a decomposed "Hà" into "Ha" + "̀".
 # Dots stay inside a word ("u.s"), as in Whoosh's default; apostrophes split ("NATO’s").
 WORD = re.compile(r"\w+(?:\.\w+)*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # accent_map leaves a few letters alone that Vietnamese needs folded.
 _EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
-
-
-def nfc(text: str) -> str:
-    """Normalise to NFC and drop control characters (but not newlines or tabs).
-
-    >>> nfc("Ha\\u0300 No\\u0323\\u0302i") == "Hà Nội"
-    True
-    """
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
 
 
 def fold(text: str) -> str:

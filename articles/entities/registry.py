@@ -15,7 +15,7 @@ from typing import Any
 
 from babel import Locale
 
-from articles.analysis import nfc
+from articles.text import nfc
 
 KINDS = ("person", "organisation", "place", "other")
 LANGS = ("en", "vi", "")

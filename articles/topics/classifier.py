@@ -1,26 +1,26 @@
 """Topics: a bilingual taxonomy and automatic topic assignment, measured on labelled corpora.
 
-The model (topics_model.py) is trained by `manage.py train_topics` on BBC (English) and VNTC
-(Vietnamese) plus any curator-labelled articles, and ships as articles/data/topics-model.json.gz.
-`manage.py evaluate_topics` measures the shipped file on the held-out split.
+The model (topics/model.py) is trained by `manage.py train_topics` on BBC (English) and VNTC
+(Vietnamese) plus any curator-labelled articles, and ships as articles/topics/data/topics-model.json.gz.
+`manage.py evaluate_topics` measures the shipped file on the held-out split
+(articles/evaluation/topics.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from articles import topics_model
-from articles.topics_model import Model
+from articles.topics import model as topics_model
+from articles.topics.model import Model
 
 
 @dataclass(frozen=True)
-class Topic:
+class TaxonomyTopic:
     """One entry of the taxonomy, named in both languages."""
 
     slug: str
@@ -28,20 +28,20 @@ class Topic:
     name_vi: str
 
 
-TAXONOMY: tuple[Topic, ...] = (
-    Topic("world", "World", "Thế giới"),
-    Topic("politics", "Politics", "Chính trị"),
-    Topic("society", "Society", "Xã hội"),
-    Topic("business", "Business", "Kinh doanh"),
-    Topic("technology", "Technology", "Công nghệ"),
-    Topic("science", "Science", "Khoa học"),
-    Topic("health", "Health", "Sức khỏe"),
-    Topic("sport", "Sport", "Thể thao"),
-    Topic("culture", "Culture and entertainment", "Văn hóa – Giải trí"),
-    Topic("law", "Law", "Pháp luật"),
-    Topic("lifestyle", "Lifestyle", "Đời sống"),
+TAXONOMY: tuple[TaxonomyTopic, ...] = (
+    TaxonomyTopic("world", "World", "Thế giới"),
+    TaxonomyTopic("politics", "Politics", "Chính trị"),
+    TaxonomyTopic("society", "Society", "Xã hội"),
+    TaxonomyTopic("business", "Business", "Kinh doanh"),
+    TaxonomyTopic("technology", "Technology", "Công nghệ"),
+    TaxonomyTopic("science", "Science", "Khoa học"),
+    TaxonomyTopic("health", "Health", "Sức khỏe"),
+    TaxonomyTopic("sport", "Sport", "Thể thao"),
+    TaxonomyTopic("culture", "Culture and entertainment", "Văn hóa – Giải trí"),
+    TaxonomyTopic("law", "Law", "Pháp luật"),
+    TaxonomyTopic("lifestyle", "Lifestyle", "Đời sống"),
 )
-TOPICS: dict[str, Topic] = {topic.slug: topic for topic in TAXONOMY}
+TOPICS: dict[str, TaxonomyTopic] = {topic.slug: topic for topic in TAXONOMY}
 
 # Corpus file in ../shared/corpora → its `topic` value → our slug.
 # VNTC's "Chính trị Xã hội" section is mostly domestic news (floods, flights, party discipline,
@@ -96,7 +96,7 @@ class TopicScore:
     score: float
 
     @property
-    def topic(self) -> Topic:
+    def topic(self) -> TaxonomyTopic:
         return TOPICS[self.slug]
 
 
@@ -108,38 +108,12 @@ class Split:
     test: tuple[Labelled, ...]
 
 
-@dataclass(frozen=True)
-class ClassScore:
-    slug: str
-    precision: float
-    recall: float
-    f1: float
-    support: int
-
-
-@dataclass(frozen=True)
-class LanguageReport:
-    """Held-out figures for one language; confusion rows are gold, columns predicted."""
-
-    language: str
-    articles: int
-    accuracy: float
-    macro_f1: float
-    classes: tuple[ClassScore, ...]
-    confusion: tuple[tuple[int, ...], ...]
-
-
-@dataclass(frozen=True)
-class Report:
-    languages: dict[str, LanguageReport]
-
-
 def classify(title: str, body: str, language: str, model: Model | None = None) -> list[TopicScore]:
     """The best topic, plus a close second; [] for empty text or a language without a model."""
     found = _language_model(model, language)
     if found is None:
         return []
-    ranked = found.scores(topics_model.featurise(title, body, _code(language)))
+    ranked = found.scores(topics_model.featurise(title, body, language_code(language)))
     picked = [p for p in ranked[:2] if p[1] >= ranked[0][1] * SECOND_TOPIC_RATIO]
     return [TopicScore(slug, round(p, 4)) for slug, p in picked]
 
@@ -150,7 +124,7 @@ def text_vector(title: str, body: str, language: str) -> dict[int, float]:
     found = _language_model(None, language)
     if found is None:
         return {}
-    features = topics_model.featurise(title, body, _code(language))
+    features = topics_model.featurise(title, body, language_code(language))
     ids, xs = topics_model._vector(features, found.vocabulary, found.idf)
     return dict(zip(ids, xs, strict=True))
 
@@ -162,7 +136,7 @@ def explain(
     found = _language_model(model, language)
     if found is None or slug not in found.classes:
         return []
-    features = topics_model.featurise(title, body, _code(language))
+    features = topics_model.featurise(title, body, language_code(language))
     return [(name, round(x, 4)) for name, x in found.contributions(features, slug)[:10]]
 
 
@@ -172,7 +146,7 @@ def train(records: Iterable[Labelled]) -> Model:
     for record in sorted(records, key=lambda r: (r.language, r.topic, r.title, r.body)):
         if record.topic not in TOPICS:
             raise ValueError(f"unknown topic {record.topic!r} (not in TAXONOMY)")
-        by_language.setdefault(_code(record.language), []).append(record)
+        by_language.setdefault(language_code(record.language), []).append(record)
     return Model(
         {
             code: topics_model.fit(
@@ -182,16 +156,6 @@ def train(records: Iterable[Labelled]) -> Model:
             if len({r.topic for r in group}) >= 2
         }
     )
-
-
-def evaluate(model: Model, records: Iterable[Labelled]) -> Report:
-    """Top-topic precision, recall and F1 per class, and macro-F1, per language."""
-    pairs: dict[str, list[tuple[str, str]]] = {}
-    for record in records:
-        found = classify(record.title, record.body, record.language, model)
-        predicted = found[0].slug if found else ""
-        pairs.setdefault(_code(record.language), []).append((record.topic, predicted))
-    return Report({code: _language_report(code, pairs[code]) for code in sorted(pairs)})
 
 
 def read_corpora(directory: Path) -> Split:
@@ -237,57 +201,19 @@ def save_model(model: Model, path: Path = MODEL_PATH) -> None:
     topics_model.dump(model, path)
 
 
-def format_report(report: Report) -> str:
-    """The report as the commands print it."""
-    lines = []
-    for code, language in report.languages.items():
-        verdict = "meets" if language.macro_f1 >= TARGET_F1 else "BELOW"
-        lines.append(
-            f"{code}: macro-F1 {language.macro_f1:.4f} ({verdict} target {TARGET_F1}), "
-            f"accuracy {language.accuracy:.4f}, {language.articles} held-out articles"
-        )
-        lines.append(f"  {'topic':<12}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}   confusion (predicted →)")
-        for score, row in zip(language.classes, language.confusion, strict=True):
-            figures = f"{score.precision:7.3f}{score.recall:7.3f}{score.f1:7.3f}{score.support:6d}"
-            lines.append(f"  {score.slug:<12}{figures}   {' '.join(f'{n:3d}' for n in row)}")
-    return "\n".join(lines)
-
-
 @cache
 def _shipped_model() -> Model:
     return load_model(MODEL_PATH)
 
 
 def _language_model(model: Model | None, language: str) -> topics_model.LanguageModel | None:
-    return (model or _shipped_model()).languages.get(_code(language))
+    return (model or _shipped_model()).languages.get(language_code(language))
 
 
-def _code(language: str) -> str:
+def language_code(language: str) -> str:
     return (language or "").partition("-")[0].lower()
 
 
 def _held_out(record_id: str) -> bool:
     digest = hashlib.sha256(f"{SPLIT_SEED}:{record_id}".encode()).hexdigest()
     return int(digest[:8], 16) % 100 < HELD_OUT_PERCENT
-
-
-def _language_report(code: str, pairs: Sequence[tuple[str, str]]) -> LanguageReport:
-    labels = sorted({gold for gold, _ in pairs} | {p for _, p in pairs if p})
-    counts = Counter(pairs)
-    classes = []
-    for label in labels:
-        hits = counts[label, label]
-        predicted = sum(n for (_, p), n in counts.items() if p == label)
-        support = sum(n for (g, _), n in counts.items() if g == label)
-        precision = hits / predicted if predicted else 0.0
-        recall = hits / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
-        classes.append(ClassScore(label, precision, recall, f1, support))
-    return LanguageReport(
-        language=code,
-        articles=len(pairs),
-        accuracy=sum(counts[label, label] for label in labels) / len(pairs),
-        macro_f1=sum(c.f1 for c in classes) / len(classes),
-        classes=tuple(classes),
-        confusion=tuple(tuple(counts[gold, p] for p in labels) for gold in labels),
-    )

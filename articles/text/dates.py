@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from articles.text.cleaning import first_sentence, is_prose
+
 
 @dataclass(frozen=True)
 class PartialDate:
@@ -55,9 +57,7 @@ _DATELINE_NOISE = re.compile(
     re.I,
 )
 _CAPTION = re.compile(r"\|\s*$|\((?:nguồn|ảnh|photo|source|credit)\s*:", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(]?[A-ZÀ-Ỹ0-9])")
 _HEAD_LINES = 8
-_PROSE_END = tuple(".!?…\"”’»)")
 
 
 def parse_date_text(s: str, lang: str | None) -> PartialDate | None:
@@ -88,10 +88,10 @@ def find_publication_date(
             found = _find_dates(line, lang, strict=False)
             if found and _is_dateline(line, found[0][0], found[0][1]):
                 return resolve(found[0][2], reference)
-        if _is_prose(line):
+        if is_prose(line):
             # The lead: only its first sentence speaks for the publication date; later
             # sentences and paragraphs talk about events.
-            found = _find_dates(_first_sentence(line), lang, strict=True)
+            found = _find_dates(first_sentence(line)[:300], lang, strict=True)
             weak = found[0][2] if found else None
             break
     return resolve(weak, reference) if weak else (None, "unknown")
@@ -176,18 +176,3 @@ def _valid(day: int | None, month: int, year: int | None) -> bool:
 def _is_dateline(line: str, start: int, end: int) -> bool:
     rest = _DATELINE_NOISE.sub(" ", line[:start] + " " + line[end:])
     return len(rest.split()) <= 3
-
-
-def _is_prose(line: str) -> bool:
-    words = len(line.split())
-    return words >= 25 or (words >= 10 and line.endswith(_PROSE_END))
-
-
-def _first_sentence(line: str) -> str:
-    # "TGVN. Ngày 13/2, ..." : a dateline abbreviation is not a sentence of its own.
-    sentence = ""
-    for piece in _SENTENCE_END.split(line):
-        sentence = f"{sentence} {piece}" if sentence else piece
-        if len(sentence.split()) >= 4:
-            break
-    return sentence[:300]

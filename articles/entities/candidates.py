@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from articles.linking import _Doc
+from articles.entities.words import Doc
 
 # Candidate names: titles stripped from the front of a run, and a capitalised word that is
 # the first of a sentence dropped when it is a common word.
@@ -45,7 +43,7 @@ class CandidateName:
     count: int
 
 
-def capitalised_runs(doc: _Doc, taken: set[int]) -> Iterable[list[int]]:
+def capitalised_runs(doc: Doc, taken: set[int]) -> Iterable[list[int]]:
     """Runs of capitalised words (joined by particles such as "of") outside `taken`."""
     run: list[int] = []
     for t, word in enumerate(doc.words):
@@ -77,7 +75,7 @@ def capitalised_runs(doc: _Doc, taken: set[int]) -> Iterable[list[int]]:
         yield run
 
 
-def trim_run(doc: _Doc, run: list[int]) -> list[int]:
+def trim_run(doc: Doc, run: list[int]) -> list[int]:
     """The run without a sentence opener, titles and edge particles; [] past six words."""
     first = run[0]
     if doc.sentence_initial[first] and (

@@ -14,15 +14,15 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from articles.analysis import nfc
-from articles.dates import find_publication_date
+from articles.text import nfc
+from articles.text import find_publication_date
 from articles.entities import link_article
-from articles.extraction import Extracted, extract_html, extract_text
+from articles.ingest.extraction import Extracted, extract_html, extract_text
 from articles.indexing import deferred_indexing
-from articles.inputs import Failure, RawInput, read_inputs
-from articles.models import Article, ArticleTopic, Language, Precision, Source, Topic
+from articles.ingest.inputs import Failure, RawInput, read_inputs
+from articles.models import Article, Language, Precision, Source
 from articles.stories import file_article
-from articles.topics import classify
+from articles.topics import assign_topics
 
 Status = Literal["created", "updated", "unchanged"]
 
@@ -36,7 +36,7 @@ class IngestError(ValueError):
 
 
 @dataclass
-class Report:
+class ImportReport:
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
 
@@ -47,13 +47,13 @@ class Report:
 
 
 def import_paths(paths: Sequence[Path], *, manifest: dict[str, dict[str, Any]] | None = None,
-                 max_bytes: int = 20 * 1024 * 1024) -> Report:
+                 max_bytes: int = 20 * 1024 * 1024) -> ImportReport:
     """Import every article under `paths`; report failures by name instead of stopping."""
     return ingest_all(read_inputs(paths, manifest=manifest, max_bytes=max_bytes))
 
 
-def ingest_all(items: Iterable[RawInput | Failure]) -> Report:
-    report = Report()
+def ingest_all(items: Iterable[RawInput | Failure]) -> ImportReport:
+    report = ImportReport()
     with deferred_indexing():
         for item in items:
             if isinstance(item, Failure):
@@ -115,19 +115,6 @@ def ingest(item: RawInput) -> tuple[Article, Status]:
         link_article(article)
         file_article(article)
         return article, "updated"
-
-
-def assign_topics(article: Article) -> list[str]:
-    """Give the article the classifier's topics, unless a curator chose them."""
-    if article.topics_curated:
-        return sorted(article.topics.values_list("slug", flat=True))
-    scores = {s.slug: s.score for s in classify(article.title, article.body, article.language)}
-    topics = Topic.objects.filter(slug__in=scores)
-    ArticleTopic.objects.filter(article=article).delete()
-    ArticleTopic.objects.bulk_create(
-        ArticleTopic(article=article, topic=topic, score=scores[topic.slug]) for topic in topics
-    )
-    return sorted(topic.slug for topic in topics)
 
 
 def _extract(item: RawInput) -> Extracted:

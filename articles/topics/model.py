@@ -20,7 +20,7 @@ from pathlib import Path
 
 from whoosh.analysis import STOP_WORDS
 
-from articles.analysis import fold, stem_english, words
+from articles.text import fold, stem_english, words
 
 FORMAT = 1
 # Chosen by 4-fold cross-validation inside the training split, never on the held-out one:

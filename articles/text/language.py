@@ -69,3 +69,17 @@ def language_from_code(code: str | None) -> str | None:
         return None
     primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
     return primary if primary in ("vi", "en") else None
+
+# The vowel groups of Vietnamese syllables, longest first so the regex tries them first.
+_NUCLEI = sorted(
+    "a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uu uy ya ye ieu yeu oai oay "
+    "oeo uay uya uye uyu uoi uou".split(),
+    key=len,
+    reverse=True,
+)
+# One Vietnamese syllable written without marks ("trung", "minh", "nguyen"): match it against
+# folded, lowercased words.
+VI_SYLLABLE = re.compile(
+    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?(?:{'|'.join(_NUCLEI)})"
+    r"(?:ng|nh|ch|[cmnpt])?"
+)

@@ -1,4 +1,4 @@
-"""Score linking against gold tags (Reuters-21578 places and orgs). Pure: no DB, no files.
+"""LinkScore linking against gold tags (Reuters-21578 places and orgs). Pure: no DB, no files.
 
 Two ways to turn mentions into article tags are scored: "every" link, and "salient" links,
 those named in the lead (headline, dateline and the first LEAD_CHARS of the body) or at
@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from articles.linking import Linker, Mention
-from articles.registry import EntityRecord
+from articles.entities import Linker, MentionSpan
+from articles.entities import EntityRecord
 
 # Which gold field each entity kind is scored against.
 FIELDS = {"place": "places", "organisation": "orgs", "person": "people"}
@@ -32,7 +32,7 @@ class GoldArticle:
 
 
 @dataclass(frozen=True)
-class Score:
+class LinkScore:
     """Micro-averaged over (article, tag) pairs; 0.0 where nothing was predicted or gold."""
 
     true_positives: int = 0
@@ -49,8 +49,8 @@ class Score:
         gold = self.true_positives + self.false_negatives
         return self.true_positives / gold if gold else 0.0
 
-    def add(self, predicted: frozenset[str], gold: frozenset[str]) -> Score:
-        return Score(
+    def add(self, predicted: frozenset[str], gold: frozenset[str]) -> LinkScore:
+        return LinkScore(
             self.true_positives + len(predicted & gold),
             self.false_positives + len(predicted - gold),
             self.false_negatives + len(gold - predicted),
@@ -58,10 +58,10 @@ class Score:
 
 
 @dataclass(frozen=True)
-class Report:
+class LinkingReport:
     articles: int
     # (gold field, mode, scope) -> score; scope "all" or "known" (gold tags some entity maps to)
-    scores: Mapping[tuple[str, str, str], Score]
+    scores: Mapping[tuple[str, str, str], LinkScore]
 
     def lines(self) -> list[str]:
         rows = [f"articles: {self.articles}"]
@@ -93,7 +93,7 @@ def predicted_tags(entity_ids: Iterable[str], tags: TagMap) -> dict[str, frozens
     return {name: frozenset(values) for name, values in found.items()}
 
 
-def salient(mentions: Sequence[Mention], lead_end: int) -> set[str]:
+def salient(mentions: Sequence[MentionSpan], lead_end: int) -> set[str]:
     """Entities mentioned before lead_end or at least twice."""
     counts = Counter(mention.entity_id for mention in mentions)
     return {m.entity_id for m in mentions if m.start < lead_end or counts[m.entity_id] > 1}
@@ -104,12 +104,12 @@ def evaluate(
     linker: Linker,
     records: Iterable[EntityRecord],
     fields: tuple[str, ...] = ("places", "orgs"),
-) -> Report:
+) -> LinkingReport:
     """Link every article and score the tags its entities map to against the gold tags."""
     tags = tag_map(records)
     known = _known_tags(tags)
     scores = {
-        (name, mode, scope): Score()
+        (name, mode, scope): LinkScore()
         for name in fields
         for mode in MODES
         for scope in ("all", "known")
@@ -132,7 +132,7 @@ def evaluate(
                 scores[name, mode, "known"] = scores[name, mode, "known"].add(
                     guess & mapped, gold & mapped
                 )
-    return Report(count, scores)
+    return LinkingReport(count, scores)
 
 
 def _known_tags(tags: TagMap) -> dict[str, frozenset[str]]:

@@ -13,10 +13,10 @@ from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.entities import current_linker
-from articles.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
+from articles.search.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
 from articles.models import Article, Entity
-from articles.query import Query, folded_terms, parse, to_sq
-from articles.snippets import snippet
+from articles.search.query import Query, folded_terms, parse, to_sq
+from articles.search.snippets import snippet
 
 # The day facet doubles as the timeline's data: YYYYMMDD, 0 when the date is unknown.
 FACET_FIELDS = (*FILTER_FIELDS.values(), "year", "published_sort")
@@ -255,3 +255,15 @@ def _narrow(params: SearchParams, start: date, end: date) -> str:
     if (params.date_from, params.date_to) == (start, end):  # clicking again widens
         return urlencode(query_pairs(params, **{"from": [], "to": []}))
     return urlencode(query_pairs(params, **{"from": [start.isoformat()], "to": [end.isoformat()]}))
+
+
+def articles_naming(phrase: str) -> set[int]:
+    """Ids of every article whose text has this exact phrase (accents and case aside)."""
+    ids: set[int] = set()
+    offset: int | None = 0
+    while offset is not None:
+        found = run(SearchParams(q=f'"{phrase}"', literal=True, facets=False, offset=offset,
+                                 limit=200))
+        ids |= {hit.article.pk for hit in found.hits}
+        offset = found.next_offset
+    return ids

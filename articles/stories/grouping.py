@@ -30,7 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from articles.analysis import WORD, fold
+from articles.text import WORD, fold
+from articles.text import VI_SYLLABLE
 
 WINDOW_DAYS = 60
 SKETCH_SIZE = 32
@@ -51,14 +52,10 @@ _SENTENCE_END = re.compile(r"[.!?:;\n\"“”]\s*$")
 _NAME = re.compile(r"[^\W\d_][\w'’-]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# A Vietnamese syllable written without marks ("Trung", "Minh", "Hoa"): capitalised syllables
-# of Vietnamese names and titles, common to every Vietnamese text, not names shared with English.
-_VI_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|tr|th|kh|ph|gh|gi|qu|[bcdghklmnprstvx])?"
-                          r"[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
 
 
 @dataclass(frozen=True)
-class Profile:
+class ArticleProfile:
     """What grouping needs to know about one article."""
 
     id: int
@@ -112,7 +109,7 @@ def names(text: str) -> frozenset[str]:
         if not (word[0].isupper() and len(word) >= 3 and before) or _SENTENCE_END.search(before):
             continue
         lower = word.lower()
-        if fold(lower) == lower and not _VI_SYLLABLE.fullmatch(lower):
+        if fold(lower) == lower and not VI_SYLLABLE.fullmatch(lower):
             found.add(lower)
     return frozenset(found)
 
@@ -132,7 +129,7 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def similarity(a: Profile, b: Profile, idf: Mapping[int, float]) -> float:
+def similarity(a: ArticleProfile, b: ArticleProfile, idf: Mapping[int, float]) -> float:
     """How strongly two articles look like coverage of one event, 0..1, ignoring time."""
     main_a, main_b = _salient(a.entities, idf), _salient(b.entities, idf)
     # One shared entity (the capital, the country) says little about the event; two say
@@ -157,7 +154,7 @@ def bar(days_apart: int) -> float:
     return BASE_BAR + BAR_PER_DAY * days_apart
 
 
-def choose_story(article: Profile, candidates: Iterable[Profile], idf: Mapping[int, float],
+def choose_story(article: ArticleProfile, candidates: Iterable[ArticleProfile], idf: Mapping[int, float],
                  sizes: Mapping[int, int] | None = None) -> int | None:
     """The story `article` joins, or None for a new story.
 

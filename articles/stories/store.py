@@ -1,6 +1,6 @@
 """Stories in the database: file each new article, fold copies, and carry out curators' edits.
 
-The rules are in articles/grouping.py (pure); this module finds the candidates they compare
+The rules are in articles/stories/grouping.py (pure); this module finds the candidates they compare
 (through the Fingerprint and Mention tables, so filing one article costs a few indexed queries
 whatever the archive's size: grouping is incremental, never a re-clustering) and records the
 outcome. Curators' decisions are never undone by automatic grouping:
@@ -13,32 +13,24 @@ outcome. Curators' decisions are never undone by automatic grouping:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Count, F
 
-from articles import grouping
+from articles.stories import grouping
 from articles.indexing import deferred_indexing, enqueue
 from articles.models import (
     Article,
-    ArticleTopic,
-    Entity,
-    EntityStatus,
     Fingerprint,
     Mention,
     Precision,
     Story,
-    Topic,
     Visibility,
 )
 from articles.topics import text_vector
 
-# "VOV.VN - ", "HOUSTON, March 2 - ": an outlet or dateline before the first sentence.
-_DATELINE = re.compile(r"^[A-Z0-9][A-Z0-9.]+(?:[ ,]+[A-Za-z0-9.()]+){0,4}\s+[-–—]\s+")
 _TOP_ENTITIES = 8  # candidates come through the article's rarest entities
 _MAX_CANDIDATES = 100
 _MIN_SHARED_FINGERPRINTS = 8  # of grouping.SKETCH_SIZE
@@ -216,9 +208,9 @@ def _choose_story(article: Article) -> int | None:
     return grouping.choose_story(_profile(article, counts), profiles, idf, sizes)
 
 
-def _profile(article: Article, entities: dict[int, int]) -> grouping.Profile:
+def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProfile:
     text = f"{article.title}\n\n{article.body}"
-    return grouping.Profile(
+    return grouping.ArticleProfile(
         article.pk, article.published, article.language, entities,
         text_vector(article.title, article.body, article.language),
         grouping.names(text), grouping.numbers(text), article.story_id)
@@ -228,122 +220,3 @@ def _document_frequency(entity_ids: Iterable[int]) -> dict[int, int]:
     rows = (Mention.objects.filter(entity_id__in=list(entity_ids)).values("entity_id")
             .annotate(n=Count("id")))
     return {row["entity_id"]: row["n"] for row in rows}
-
-
-@dataclass(frozen=True)
-class Coverage:
-    label: str
-    count: int
-    share: int  # percent of the story's articles
-    first: Article  # who reported first
-
-
-@dataclass(frozen=True)
-class StoryProfile:
-    """What the story page and its JSON show."""
-
-    story: Story
-    articles: list[Article]  # oldest first: the timeline
-    summary: list[tuple[Article, str]]  # the first report in each language, its opening
-    by_language: list[Coverage]
-    by_source: list[Coverage]
-    entities: list[tuple[Entity, int]]  # most named first, with how many articles name them
-    topics: list[tuple[Topic, int]]
-    related: list[Story]
-
-
-def profile(story: Story) -> StoryProfile:
-    """The story page: its articles in time order, who covered it, what it is about."""
-    articles = list(story_articles([story.pk]).get(story.pk, []))
-    by_language = _coverage(articles, lambda a: a.get_language_display() if a.language else "?")
-    by_source = _coverage(articles, lambda a: a.source.name if a.source else "unknown source")
-    summary = [(group.first, opening(group.first.body)) for group in by_language]
-    named = (Mention.objects.filter(article__in=articles, entity__status=EntityStatus.ACTIVE)
-             .values("entity").annotate(n=Count("article", distinct=True), total=Sum("count"))
-             .order_by("-n", "-total", "entity")[:12])
-    entities = Entity.objects.in_bulk([row["entity"] for row in named])
-    topic_rows = (ArticleTopic.objects.filter(article__in=articles).values("topic")
-                  .annotate(n=Count("article", distinct=True)).order_by("-n", "topic"))
-    topics = Topic.objects.in_bulk([row["topic"] for row in topic_rows])
-    main = [row["entity"] for row in named[:5]]
-    return StoryProfile(
-        story, articles, summary, by_language, by_source,
-        [(entities[row["entity"]], row["n"]) for row in named],
-        [(topics[row["topic"]], row["n"]) for row in topic_rows],
-        related(story, main),
-    )
-
-
-def related(story: Story, entity_ids: list[int], limit: int = 5) -> list[Story]:
-    """Other stories about the same main entities, those sharing the most first."""
-    if not entity_ids:
-        return []
-    rows = (Mention.objects.filter(entity__in=entity_ids, article__visibility=Visibility.PUBLISHED,
-                                   article__story__merged_into=None)
-            .exclude(article__story=story).exclude(article__story=None)
-            .values("article__story").annotate(n=Count("entity", distinct=True))
-            .filter(n__gte=min(2, len(entity_ids))).order_by("-n", "-article__story")[:limit])
-    found = Story.objects.listed().in_bulk([row["article__story"] for row in rows])
-    return [found[row["article__story"]] for row in rows if row["article__story"] in found]
-
-
-def story_articles(story_ids: Iterable[int]) -> dict[int, list[Article]]:
-    """The visible articles of each story, oldest first, loaded for pages and JSON."""
-    copies = Article.objects.visible().select_related("source").order_by("published", "id")
-    found: dict[int, list[Article]] = {}
-    for article in (Article.objects.visible().filter(story__in=list(story_ids))
-                    .select_related("source", "story")
-                    .prefetch_related("mentions__entity", Prefetch("copies", queryset=copies))
-                    .order_by(F("published").asc(nulls_last=True), "id")):
-        found.setdefault(article.story_id, []).append(article)
-    return found
-
-
-def listing(*, entity: int | None = None, topic: str | None = None, language: str | None = None,
-            date_from: date | None = None, date_to: date | None = None,
-            singles: bool = False) -> QuerySet[Story]:
-    """Stories for the stories page: pinned first, then the latest news first."""
-    stories = Story.objects.listed()
-    if not singles:
-        stories = stories.filter(article_count__gte=2)
-    if entity:
-        stories = stories.filter(pk__in=Article.objects.visible().filter(
-            mentions__entity=entity).values("story"))
-    if topic:
-        stories = stories.filter(pk__in=Article.objects.visible().filter(
-            topics__slug=topic).values("story"))
-    if language:
-        stories = stories.filter(languages__contains=language)
-    if date_from:
-        stories = stories.filter(last_published__gte=date_from)
-    if date_to:
-        stories = stories.filter(first_published__lte=date_to)
-    return stories.select_related("lead__source").order_by(
-        "-pinned", F("last_published").desc(nulls_last=True), "-id")
-
-
-def opening(body: str, limit: int = 320) -> str:
-    """The first sentences of a text, up to about `limit` characters.
-
-    >>> opening("VOV.VN - NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy. Thêm nữa.", limit=30)
-    'NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy.'
-    """
-    first = next((p.strip() for p in body.split("\n\n") if len(p.strip()) > 40), body.strip())
-    first = _DATELINE.sub("", first)
-    sentences = re.split(r"(?<=[.!?])\s+", first)
-    text = sentences[0]
-    for sentence in sentences[1:]:
-        if len(text) >= limit // 3 or len(text) + len(sentence) > limit:
-            break
-        text = f"{text} {sentence}"
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _coverage(articles: list[Article], key: Callable[[Article], str]) -> list[Coverage]:
-    groups: dict[str, list[Article]] = {}
-    for article in articles:  # oldest first, so each group's first article reported first
-        groups.setdefault(key(article), []).append(article)
-    total = len(articles) or 1
-    rows = [Coverage(label, len(items), round(100 * len(items) / total), items[0])
-            for label, items in groups.items()]
-    return sorted(rows, key=lambda c: (-c.count, c.label))

@@ -27,21 +27,20 @@ Rules, in the order a match must pass them:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from articles.analysis import WORD, fold, nfc
-from articles.candidates import STARTERS, CandidateName, capitalised_runs, trim_run
-from articles.registry import EntityRecord
+from articles.text import WORD, fold, nfc
+from articles.entities.candidates import STARTERS, CandidateName, capitalised_runs, trim_run
+from articles.entities.words import HYPHENS, Doc, alias_words, name_key
+from articles.text import VI_SYLLABLE
+from articles.entities.registry import EntityRecord
 
 # Combining tone marks: Vietnamese writers place them on different vowels ("hoà"/"hòa").
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_HYPHENS = frozenset("-‐‑–")
-_SENTENCE_END = frozenset(".!?:;…\"“”'‘’([|•")
 # Acronyms that are also ordinary words: meaningless when a whole line is in capitals.
 _WORDLIKE_ACRONYMS = frozenset(
     "is us it as at an on or in no so to up who ap sec ida ico bis ec".split()
@@ -78,20 +77,8 @@ _VI_NOT_PLACE = frozenset(
 _VI_STRICT_AT_START = frozenset({"anh", "an", "ao"})
 _VI_COORDINATORS = frozenset({"va", "voi", "cung", "and"})
 
-_NUCLEI = sorted(
-    "a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uu uy ya ye ieu yeu oai oay "
-    "oeo uay uya uye uyu uoi uou".split(),
-    key=len,
-    reverse=True,
-)
-_VI_SYLLABLE = re.compile(
-    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?(?:{'|'.join(_NUCLEI)})"
-    r"(?:ng|nh|ch|[cmnpt])?"
-)
-
-
 @dataclass(frozen=True)
-class Mention:
+class MentionSpan:
     entity_id: str
     alias: str
     start: int  # offsets into nfc(text)
@@ -134,23 +121,23 @@ class Linker:
                 if pattern is None:
                     continue
                 node = self._root
-                for word in _alias_words(alias.text):
+                for word in alias_words(alias.text):
                     node = node.children.setdefault(fold(word), _Node())
                 node.patterns.append(pattern)
-                self._known.add(_name_key(alias.text))
+                self._known.add(name_key(alias.text))
 
     def find_mentions(self, text: str, language: str) -> dict[str, int]:
         """How often each entity is mentioned.
 
-        >>> from articles.registry import country_records
+        >>> from articles.entities.registry import country_records
         >>> Linker(country_records()).find_mentions("Anh và Pháp họp với Nga.", "vi")
         {'country-gb': 1, 'country-fr': 1, 'country-ru': 1}
         """
         return dict(Counter(mention.entity_id for mention in self.mentions(text, language)))
 
-    def mentions(self, text: str, language: str) -> list[Mention]:
+    def mentions(self, text: str, language: str) -> list[MentionSpan]:
         """Every mention in text order, with its offsets into nfc(text)."""
-        return self._link(_Doc(text, language))[0]
+        return self._link(Doc(text, language))[0]
 
     def find_candidates(
         self, text: str, language: str, known: Collection[str] = ()
@@ -160,21 +147,21 @@ class Linker:
         >>> Linker([]).find_candidates("Họa sĩ Minh Đàm vẽ. Minh Đàm cười.", "vi")
         [CandidateName(text='Minh Đàm', lang='vi', count=2)]
         """
-        doc = _Doc(text, language)
+        doc = Doc(text, language)
         taken = self._link(doc)[1]
-        known_keys = self._known | {_name_key(name) for name in known}
+        known_keys = self._known | {name_key(name) for name in known}
         counts: Counter[str] = Counter()
         for run in capitalised_runs(doc, taken):
             run = trim_run(doc, run)
             if len(run) < 2:
                 continue
             name = " ".join(doc.text[doc.starts[run[0]] : doc.ends[run[-1]]].split())
-            if _name_key(name) not in known_keys:
+            if name_key(name) not in known_keys:
                 counts[name] += 1
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [CandidateName(name, language, count) for name, count in ordered]
 
-    def _link(self, doc: _Doc) -> tuple[list[Mention], set[int]]:
+    def _link(self, doc: Doc) -> tuple[list[MentionSpan], set[int]]:
         found: dict[int, tuple[int, _Pattern]] = {}  # first word -> (end word, pattern)
         pending: list[tuple[int, _Pattern]] = []
         i, count = 0, len(doc.words)
@@ -201,53 +188,18 @@ class Linker:
                     pending.append((i, maybe[1]))
                 i += 1
         _coordinate(doc, found, pending, self._kinds)
-        mentions: list[Mention] = []
+        mentions: list[MentionSpan] = []
         taken: set[int] = set()
         for start in sorted(found):
             end, pattern = found[start]
             taken.update(range(start, end))
             mentions.append(
-                Mention(pattern.entity_id, pattern.text, doc.starts[start], doc.ends[end - 1])
+                MentionSpan(pattern.entity_id, pattern.text, doc.starts[start], doc.ends[end - 1])
             )
         return mentions, taken
 
 
-class _Doc:
-    """The words of one text with everything the rules ask about them, worked out once."""
-
-    def __init__(self, text: str, language: str) -> None:
-        self.text = nfc(text)
-        self.language = (language or "").lower()[:2]
-        matches = list(WORD.finditer(self.text))
-        self.words = [match.group() for match in matches]
-        self.starts = [match.start() for match in matches]
-        self.ends = [match.end() for match in matches]
-        self.folded = [_fold_word(word) for word in self.words]
-        self.gaps = [
-            self.text[(self.ends[k - 1] if k else 0) : self.starts[k]] for k in range(len(matches))
-        ]
-        self.shouting = _shouting_words(self.text, self.starts)
-        self.sentence_initial = [
-            k == 0 or "\n" in gap or (gap.strip()[-1:] in _SENTENCE_END and bool(gap.strip()))
-            for k, gap in enumerate(self.gaps)
-        ]
-        self.lowercase = {word for word in self.words if word[:1].islower()}
-        plain = [k for k, word in enumerate(self.words) if word.isalpha()]
-        accented = sum(1 for k in plain if self.folded[k] != self.words[k].lower())
-        # Vietnamese runs at well over half its words accented; a few percent is names.
-        self.unaccented = self.language == "vi" and accented <= 0.05 * len(plain)
-
-    def joined(self, k: int) -> bool:
-        """Whether word k follows word k-1 with only spaces between them."""
-        return 0 < k < len(self.words) and not self.gaps[k].strip()
-
-    def joined_or_hyphen(self, k: int) -> bool:
-        """Whether word k follows word k-1 in one paragraph: spaces, or a bare hyphen."""
-        gap = self.gaps[k] if 0 < k < len(self.words) else "."
-        return gap in _HYPHENS or (gap.count("\n") < 2 and gap.isspace())
-
-
-def _accepts(pattern: _Pattern, doc: _Doc, i: int) -> bool | None:
+def _accepts(pattern: _Pattern, doc: Doc, i: int) -> bool | None:
     """True: a mention. False: not one. None: only if a coordinated country vouches for it."""
     for k, key in enumerate(pattern.keys):
         t = i + k
@@ -273,7 +225,7 @@ def _accepts(pattern: _Pattern, doc: _Doc, i: int) -> bool | None:
     return True
 
 
-def _short_vi_verdict(pattern: _Pattern, doc: _Doc, i: int) -> bool | None:
+def _short_vi_verdict(pattern: _Pattern, doc: Doc, i: int) -> bool | None:
     if doc.language != "vi":
         return False
     word, alias = doc.words[i], doc.folded[i]
@@ -292,7 +244,7 @@ def _short_vi_verdict(pattern: _Pattern, doc: _Doc, i: int) -> bool | None:
         return (
             cue_before
             or (after is not None and doc.folded[after] in _VI_AFTER_CUES)
-            or bool(set(gap_after) & (_HYPHENS | {","}))
+            or bool(set(gap_after) & (HYPHENS | {","}))
         )
     if before is not None and not cue_before and _name_syllable(doc, before):
         return False  # a given name: "Tuấn Anh", "Thu Nga", "Đức Anh"
@@ -302,12 +254,12 @@ def _short_vi_verdict(pattern: _Pattern, doc: _Doc, i: int) -> bool | None:
     return True
 
 
-def _name_syllable(doc: _Doc, k: int) -> bool:
-    return doc.words[k][0].isupper() and bool(_VI_SYLLABLE.fullmatch(doc.folded[k]))
+def _name_syllable(doc: Doc, k: int) -> bool:
+    return doc.words[k][0].isupper() and bool(VI_SYLLABLE.fullmatch(doc.folded[k]))
 
 
 def _coordinate(
-    doc: _Doc,
+    doc: Doc,
     found: dict[int, tuple[int, _Pattern]],
     pending: list[tuple[int, _Pattern]],
     kinds: dict[str, str],
@@ -326,7 +278,7 @@ def _coordinate(
                 changed = True
 
 
-def _coordinated(doc: _Doc, i: int) -> list[int]:
+def _coordinated(doc: Doc, i: int) -> list[int]:
     """Words linked to word i by a comma, a dash or a coordinating word."""
     linked = []
     for step in (-1, 1):
@@ -334,7 +286,7 @@ def _coordinated(doc: _Doc, i: int) -> list[int]:
         if not 0 <= near < len(doc.words):
             continue
         gap = doc.gaps[max(i, near)]
-        if set(gap.strip()) & (_HYPHENS | {","}):
+        if set(gap.strip()) & (HYPHENS | {","}):
             linked.append(near)
         elif doc.folded[near] in _VI_COORDINATORS and 0 <= near + step < len(doc.words):
             linked.append(near + step)
@@ -350,7 +302,7 @@ def _compile(entity_id: str, text: str, lang: str, acronym: bool) -> _Pattern | 
         frozenset(
             text_gap
             for text_gap in nfc(text)[matches[k].end() : matches[k + 1].start()]
-            if not text_gap.isspace() and text_gap not in _HYPHENS
+            if not text_gap.isspace() and text_gap not in HYPHENS
         )
         for k in range(len(matches) - 1)
     )
@@ -367,7 +319,7 @@ def _compile(entity_id: str, text: str, lang: str, acronym: bool) -> _Pattern | 
         capitals=tuple(word[0].isupper() for word in words),
         uppers=uppers,
         gaps=gaps,
-        short_vi=single and lang == "vi" and bool(_VI_SYLLABLE.fullmatch(fold(words[0]))),
+        short_vi=single and lang == "vi" and bool(VI_SYLLABLE.fullmatch(fold(words[0]))),
         wordlike=uppers[0] and len(words) == 1 and words[0].lower() in _WORDLIKE_ACRONYMS,
         dot_end=nfc(text).endswith(".") and nfc(text)[matches[-1].end() :] == ".",
     )
@@ -376,41 +328,7 @@ def _compile(entity_id: str, text: str, lang: str, acronym: bool) -> _Pattern | 
 def _gap_ok(gap: str, allowed: frozenset[str]) -> bool:
     if gap.count("\n") > 1:
         return False  # a blank line ends a paragraph; names do not span paragraphs
-    return all(char.isspace() or char in _HYPHENS or char in allowed for char in gap)
-
-
-def _shouting_words(text: str, starts: list[int]) -> list[bool]:
-    """Per word: whether its line is written in capitals (a headline, a banner)."""
-    flags = []
-    line_end, shouting = -1, False
-    for start in starts:
-        if start > line_end:
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", start)
-            line_end = len(text) if line_end == -1 else line_end
-            line = text[line_start:line_end]
-            letters = sum(1 for char in line if char.isalpha())
-            shouting = letters >= 4 and not any(char.islower() for char in line)
-        flags.append(shouting)
-    return flags
-
-
-def _alias_words(text: str) -> list[str]:
-    return WORD.findall(nfc(text))
-
-
-def _name_key(text: str) -> str:
-    """Folded words of a name, so "Jens\\nStoltenberg" and "Jens Stoltenberg" agree.
-
-    >>> _name_key("Hà  Nội")
-    'ha noi'
-    """
-    return " ".join(_fold_word(word) for word in _alias_words(text))
-
-
-@lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    return fold(word)
+    return all(char.isspace() or char in HYPHENS or char in allowed for char in gap)
 
 
 @lru_cache(maxsize=65536)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import re
-import unicodedata
 
 import charset_normalizer
+
+from articles.text.cleaning import nfc
 
 
 class UnreadableInput(ValueError):
@@ -32,7 +32,6 @@ _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _VIETNAMESE_VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 # Bytes that never appear in text files (tab, newlines, form feed and ESC are left out).
 _CONTROL_BYTES = bytes([*range(1, 9), *range(14, 27), *range(28, 32), 127])
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 
 
 def decode(data: bytes) -> str:
@@ -41,7 +40,7 @@ def decode(data: bytes) -> str:
     >>> decode(b"caf\\xe9 na\\xefve")
     'café naïve'
     """
-    return clean(data.decode(find_encoding(data)))
+    return nfc(data.decode(find_encoding(data)))
 
 
 def find_encoding(data: bytes) -> str:
@@ -119,9 +118,3 @@ def _vietnamese_verdict(data: bytes) -> bool | None:
     if not on_vowel:
         return None
     return on_vowel.count(False) <= on_vowel.count(True) * 0.05
-
-
-def clean(text: str) -> str:
-    """NFC, line ends as \\n, and no control characters but \\n and \\t."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))

@@ -8,10 +8,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from articles.dates import find_publication_date, parse_date_text, resolve
-from articles.html_page import BY_TAG, Node, Page, main_root, render, walk
-from articles.language import detect_language, language_from_code
-from articles.outlets import source
+from articles.text import article_text, is_prose, nfc
+from articles.text import find_publication_date, parse_date_text, resolve
+from articles.text import BY_TAG, Node, Page, main_root, render, walk
+from articles.text import detect_language, language_from_code
+from articles.ingest.outlets import source
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,7 @@ _SHORTCODE_NAMES = frozenset("caption embed gallery video audio".split())
 # "VOV.VN - " / "TGVN. " opening a lead; "Mr. " is not one, hence no re.I.
 _LEAD_DATELINE = re.compile(r"^(?:[A-ZĐ][\w.]*\.[A-Z]{2,3}\s*[-–—]|[A-ZĐ]{2,8}\.)\s")
 _LEAD_DATE = re.compile(r"^(?i:ngày|hôm|sáng|chiều|tối|on)\s+[\d/]+,?\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_PROSE_END = tuple(".!?…\"”’»)")
 _NOT_HEADLINE_END = (".", ":", ",", ";", "…", "|")
 _TITLE_MAX = 120
 _SHORT_LINE_WORDS = 12
@@ -104,7 +103,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted:
     page = Page()
     try:
         # A "<" that opens no tag is text; escaping it spares html.parser a slow path.
-        page.feed(_STRAY_LT.sub("&lt;", _sanitize(html if isinstance(html, str) else "")))
+        page.feed(_STRAY_LT.sub("&lt;", nfc(html if isinstance(html, str) else "")))
         page.close()
     except Exception:  # html.parser raises on a few malformed declarations; keep what we have
         pass
@@ -147,20 +146,14 @@ def _assemble(
 ) -> Extracted:
     title, body, head = _select(lines, title_hint)
     body_text = "\n\n".join(body)
-    language = detect_language(f"{title}\n{body_text}"[:50_000])
+    language = detect_language(article_text(title, body_text)[:50_000])
     published, precision = find_publication_date("\n".join(head), language)
     name, domain = source(raw, url, site_name)
     return Extracted(title, body_text, language, published, precision, name, domain, url)
 
 
-def _sanitize(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
-    text = text.replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    return _CONTROL.sub("", text)
-
-
 def _lines(text: str) -> list[str]:
-    cleaned = _sanitize(text[:_MAX_CHARS] if isinstance(text, str) else "")
+    cleaned = nfc(text[:_MAX_CHARS] if isinstance(text, str) else "")
     lines = (_SPACES.sub(" ", _strip_shortcodes(line)).strip() for line in cleaned.split("\n"))
     return [line for line in lines if line]
 
@@ -202,11 +195,6 @@ def _fold(text: str) -> str:
     return _key(stripped)
 
 
-def _is_prose(line: str) -> bool:
-    words = len(line.split())
-    return words >= 25 or (words >= 10 and line.endswith(_PROSE_END))
-
-
 def _is_headline(line: str) -> bool:
     words = len(line.split())
     return 3 <= words <= 30 and len(line) <= 250 and not line.endswith(_NOT_HEADLINE_END)
@@ -230,7 +218,7 @@ def _select(lines: list[str], title_hint: str | None) -> tuple[str, list[str], l
     kinds = [_pattern_kind(line) for line in lines]
     bad = [kind is not None for kind in kinds]
     end = next((i for i, kind in enumerate(kinds) if kind == "end"), n)
-    lead = next((i for i in range(end) if not bad[i] and _is_prose(lines[i])), None)
+    lead = next((i for i in range(end) if not bad[i] and is_prose(lines[i])), None)
     title, title_at = (title_hint, None) if title_hint else _find_title(lines, bad, lead)
     # Datelines sit just above or in the lead; a "today" bar at the top of the page does not.
     head_end = lead + 1 if lead is not None else min(n, 8)
@@ -262,7 +250,7 @@ def _select(lines: list[str], title_hint: str | None) -> tuple[str, list[str], l
             in_section = True
         elif dateline and line.startswith(dateline.group()):
             bad[i] = True  # a second "VOV.VN - " lead is another article's teaser
-        elif in_section and not bad[i] and _is_prose(line):
+        elif in_section and not bad[i] and is_prose(line):
             # Story prose resumes after the box; a teaser's summary follows its headline.
             before = i - 1
             teaser = kinds[before] is None and not slugged[before]
@@ -290,7 +278,7 @@ def _mark_repeats(lines: list[str], keys: list[str], bad: list[bool], title_key:
 
 def _keep_by_context(lines: list[str], bad: list[bool]) -> list[str]:
     """Keep prose; keep a short line only when story prose is next to it (jusText's idea)."""
-    kinds = ["bad" if b else "good" if _is_prose(line) else "short" for line, b in zip(lines, bad)]
+    kinds = ["bad" if b else "good" if is_prose(line) else "short" for line, b in zip(lines, bad)]
     goods = [i for i, kind in enumerate(kinds) if kind == "good"]
     if not goods:
         return []
@@ -340,7 +328,7 @@ def _title_from_lead(lead: str) -> str:
 
 
 def _clean_inline(text: str) -> str:
-    return _SPACES.sub(" ", _sanitize(text)).strip()
+    return _SPACES.sub(" ", nfc(text)).strip()
 
 
 _STRAY_LT = re.compile(r"<(?![a-zA-Z/!?])")

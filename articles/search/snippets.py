@@ -9,7 +9,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.analysis import WORD, fold, nfc, stem_english
+from articles.text import WORD, fold, nfc, stem_english
 from articles.models import Article, Language
 
 SNIPPET_WORDS = 40

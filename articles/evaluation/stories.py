@@ -33,7 +33,7 @@ from typing import Any
 
 from articles.indexing import deferred_indexing
 from articles.ingest import IngestError, ingest
-from articles.inputs import RawInput
+from articles.ingest import RawInput
 from articles.models import Article, IndexQueue
 
 SEED_STORIES = [{"000", "003", "004"}, {"001"}, {"002"}]
@@ -42,7 +42,7 @@ _EVERYWHERE = {"places:usa"}  # tagged on most of the wire: sharing it says noth
 
 
 @dataclass(frozen=True)
-class Score:
+class PairScore:
     name: str
     articles: int
     gold_pairs: int
@@ -67,8 +67,8 @@ class Score:
 
 def pairwise(name: str, keys: list[str], predicted: dict[str, object],
              same: Callable[[str, str], bool],
-             judged: Callable[[str, str], bool] = lambda a, b: True) -> Score:
-    """Score predicted groups (key -> group id) against a gold relation, over the pairs the
+             judged: Callable[[str, str], bool] = lambda a, b: True) -> PairScore:
+    """PairScore predicted groups (key -> group id) against a gold relation, over the pairs the
     gold can judge."""
     gold = made = correct = 0
     for a, b in itertools.combinations(keys, 2):
@@ -79,11 +79,11 @@ def pairwise(name: str, keys: list[str], predicted: dict[str, object],
         gold += truth
         made += guess
         correct += truth and guess
-    return Score(name, len(keys), gold, made, correct)
+    return PairScore(name, len(keys), gold, made, correct)
 
 
-def evaluate_seeds(demo: Path) -> list[Score]:
-    from articles.inputs import read_inputs, read_manifest
+def evaluate_seeds(demo: Path) -> list[PairScore]:
+    from articles.ingest import read_inputs, read_manifest
 
     manifest = read_manifest(demo / "manifest.jsonl")
     keys = _import(item for item in read_inputs([demo], manifest=manifest)
@@ -96,7 +96,7 @@ def evaluate_seeds(demo: Path) -> list[Score]:
     return [pairwise("seeds", seeds, predicted, lambda a, b: gold[a] == gold[b])]
 
 
-def evaluate_reuters(corpora: Path, days: int) -> list[Score]:
+def evaluate_reuters(corpora: Path, days: int) -> list[PairScore]:
     records = [r for r in _read(corpora / "en_reuters21578.jsonl")
                if r.get("date") and r.get("body") and r.get("title")]
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -125,7 +125,7 @@ def evaluate_reuters(corpora: Path, days: int) -> list[Score]:
     return [replace(score, refused=len(chosen) - len(keys))]
 
 
-def evaluate_duplicates(corpora: Path) -> list[Score]:
+def evaluate_duplicates(corpora: Path) -> list[PairScore]:
     records = _read(corpora / "en_bbc_news.jsonl")
     families = {r["duplicate_of"] for r in records if r.get("duplicate_of")}
     marked = [r for r in records if r["id"] in families or r.get("duplicate_of")]
@@ -141,7 +141,7 @@ def evaluate_duplicates(corpora: Path) -> list[Score]:
             pairwise("bbc stories", keys, _stories(keys), same)]
 
 
-def evaluate_reprints(corpora: Path, count: int = 300) -> list[Score]:
+def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore]:
     """Vietnamese: VNTC marks no duplicates, so reprints are made the way aggregators make them
     (closing paragraph dropped, a credit line added, another source, a day later) for half
     of `count` articles spread over the corpus's ten topics. All are dated within one week, so

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -13,7 +12,8 @@ from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 # decode and UnreadableInput are also imported from here (articles.inputs) by callers.
-from articles.decoding import SNIFF_BYTES, UnreadableInput, clean, decode, find_encoding
+from articles.text import nfc
+from articles.text import SNIFF_BYTES, UnreadableInput, decode, find_encoding
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def read_manifest(path: Path) -> dict[str, dict[str, Any]]:
         values = _known_strings(record, _MANIFEST_KEYS)
         if isinstance(values, str):
             raise ManifestError(f"{where}: {values}")
-        basename = _nfc(os.path.basename(file.strip()))
+        basename = nfc(os.path.basename(file.strip()))
         if basename in entries:
             raise ManifestError(f"{where}: second entry for {basename}")
         entries[basename] = values
@@ -161,7 +161,7 @@ def _read_file(
     path: Path, manifest: Mapping[str, dict[str, Any]], max_bytes: int
 ) -> Iterator[RawInput | Failure]:
     name = str(path)
-    known = dict(manifest.get(_nfc(path.name), {}))
+    known = dict(manifest.get(nfc(path.name), {}))
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -245,7 +245,7 @@ def _stream_feed(
                 pass
             continue
         try:
-            line = clean(chunk.decode(encoding))
+            line = nfc(chunk.decode(encoding))
         except UnicodeDecodeError as exc:
             yield Failure(f"{path}:{lineno}", f"not valid {encoding}: {exc.reason}")
             continue
@@ -271,10 +271,10 @@ def _feed_record(
     # Without a URL, an id/guid keeps the key stable when lines are added or reordered.
     stable_id = record.get("id", record.get("guid"))
     if isinstance(stable_id, (str, int)) and not isinstance(stable_id, bool):
-        stable_id = clean(str(stable_id)).strip()
+        stable_id = nfc(str(stable_id)).strip()
     else:
         stable_id = None
-    key = fields.get("url") or f"{_nfc(path.name)}#{stable_id or lineno}"
+    key = fields.get("url") or f"{nfc(path.name)}#{stable_id or lineno}"
     return RawInput(name, key, "json", line, fields)
 
 
@@ -302,7 +302,7 @@ def _known_strings(record: dict[str, Any], keys: Sequence[str]) -> dict[str, str
             continue
         if not isinstance(value, str):
             return f'"{key}" must be a string, not {_JSON_TYPES[type(value).__name__]}'
-        value = clean(value).strip()
+        value = nfc(value).strip()
         if value:
             values[key] = value
     return values
@@ -341,11 +341,7 @@ def _html_key(html: str, path: Path, manifest_entry: dict[str, Any]) -> str:
 
 
 def _file_key(path: Path) -> str:
-    return "file:" + _nfc(path.name)
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return "file:" + nfc(path.name)
 
 
 def _os_reason(exc: OSError) -> str:

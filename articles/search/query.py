@@ -15,7 +15,7 @@ from operator import and_, or_
 from haystack.inputs import Clean, Exact
 from haystack.query import SQ
 
-from articles.analysis import fold, nfc, words
+from articles.text import fold, nfc, words
 
 # Each term is looked up in these fields at once (OR): `text` (folded) makes "bat den
 # xanh" find "bật đèn xanh"; `text_exact` adds score when the accents match too;

@@ -1,0 +1,30 @@
+"""Entities: the registry, linking text to it (pure), candidate names, and the database side."""
+
+from articles.entities.candidates import CandidateName
+from articles.entities.linking import Linker, MentionSpan
+from articles.entities.registry import (
+    DATA_PATH,
+    Alias,
+    EntityRecord,
+    RegistryError,
+    country_records,
+    load_registry,
+    read_entities,
+)
+from articles.entities.store import (
+    EntityProfile,
+    MonthCount,
+    current_linker,
+    link_article,
+    merge,
+    profile,
+    relink,
+    sync_registry,
+)
+
+__all__ = [
+    "DATA_PATH", "Alias", "CandidateName", "EntityProfile", "EntityRecord", "Linker",
+    "MentionSpan", "MonthCount", "RegistryError", "country_records", "current_linker",
+    "link_article", "load_registry", "merge", "profile", "read_entities", "relink",
+    "sync_registry",
+]

@@ -1,0 +1,11 @@
+"""Search: query parsing, one run() for page and export, facets, snippets, the haystack backend."""
+
+from articles.search.facets import Bar, Facet, FacetValue, Timeline
+from articles.search.query import Query, Term, parse
+from articles.search.run import Hit, Results, SearchParams, articles_naming, query_pairs, run
+from articles.search.snippets import plain, snippet
+
+__all__ = [
+    "Bar", "Facet", "FacetValue", "Hit", "Query", "Results", "SearchParams", "Term",
+    "Timeline", "articles_naming", "parse", "plain", "query_pairs", "run", "snippet",
+]

@@ -1,0 +1,18 @@
+"""Stories: grouping rules (pure), filing and curators' edits (store), pages' read side."""
+
+from articles.stories import grouping
+from articles.stories.pages import (
+    Coverage,
+    StoryProfile,
+    listing,
+    opening,
+    profile,
+    related,
+    story_articles,
+)
+from articles.stories.store import file_article, merge, move, refresh, regroup
+
+__all__ = [
+    "Coverage", "StoryProfile", "file_article", "grouping", "listing", "merge", "move",
+    "opening", "profile", "refresh", "regroup", "related", "story_articles",
+]
