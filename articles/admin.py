@@ -12,9 +12,7 @@ from django.http import HttpRequest
 
 from articles import stories
 from articles.entities import merge, relink
-from articles.search import articles_naming
 from articles.indexing import enqueue
-from articles.topics import assign_topics
 from articles.models import (
     Article,
     ArticleTopic,
@@ -27,6 +25,8 @@ from articles.models import (
     Topic,
     Visibility,
 )
+from articles.search import articles_naming
+from articles.topics import assign_topics
 
 # Curators paste bare domains; assume https (Django 6's default) rather than http.
 _URL_FIELDS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
@@ -73,10 +73,23 @@ class ArticleTopicInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = _URL_FIELDS
     inlines = [ArticleTopicInline]
-    list_display = ["title", "source", "language", "published", "published_precision", "visibility",
-                    "story"]
-    list_filter = ["visibility", "language", "published_precision", "topics", "topics_curated",
-                   "source"]
+    list_display = [
+        "title",
+        "source",
+        "language",
+        "published",
+        "published_precision",
+        "visibility",
+        "story",
+    ]
+    list_filter = [
+        "visibility",
+        "language",
+        "published_precision",
+        "topics",
+        "topics_curated",
+        "source",
+    ]
     list_select_related = ["source", "story"]
     search_fields = ["title", "body", "url", "key"]
     raw_id_fields = ["story", "copy_of"]
@@ -84,37 +97,56 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["key", "content_hash", "ingested_at", "updated_at", "raw_format", "raw"]
     fieldsets = [
         (None, {"fields": ["title", "source", "language", "url", "visibility"]}),
-        ("Story", {"fields": ["story", "story_locked", "copy_of"],
-                   "description": "Choosing another story moves the article there for good: "
-                                  "automatic grouping never moves an article a curator placed."}),
+        (
+            "Story",
+            {
+                "fields": ["story", "story_locked", "copy_of"],
+                "description": "Choosing another story moves the article there for good: "
+                "automatic grouping never moves an article a curator placed.",
+            },
+        ),
         ("Date", {"fields": ["published", "published_precision"]}),
-        ("Topics", {"fields": ["topics_curated"],
-                    "description": "Editing the topics below marks them curated: re-processing "
-                                   "then keeps them. Untick to let the classifier decide again."}),
+        (
+            "Topics",
+            {
+                "fields": ["topics_curated"],
+                "description": "Editing the topics below marks them curated: re-processing "
+                "then keeps them. Untick to let the classifier decide again.",
+            },
+        ),
         ("Text", {"fields": ["body"]}),
-        ("Provenance", {"classes": ["collapse"],
-                        "fields": ["key", "raw_format", "raw", "content_hash", "ingested_at", "updated_at"]}),
+        (
+            "Provenance",
+            {
+                "classes": ["collapse"],
+                "fields": ["key", "raw_format", "raw", "content_hash", "ingested_at", "updated_at"],
+            },
+        ),
     ]
     actions = ["hide", "publish", "split_story"]
 
-    def save_model(self, request: HttpRequest, article: Article, form: forms.ModelForm,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, article: Article, form: forms.ModelForm, change: bool
+    ) -> None:
         old = Article.objects.filter(pk=article.pk).values_list("story_id", flat=True).first()
         if change and "story" in form.changed_data:
             article.story_locked = True  # a curator's decision: grouping keeps it
         super().save_model(request, article, form, change)
-        if change and ({"story", "visibility", "published", "title", "copy_of"}
-                       & set(form.changed_data)):
+        if change and (
+            {"story", "visibility", "published", "title", "copy_of"} & set(form.changed_data)
+        ):
             stories.refresh([article.story_id, old])
 
     @admin.action(description="Split selected articles off into a new story")
     def split_story(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         story = stories.move(queryset)
-        self.message_user(request, f"{story.article_count} article(s) now in story {story.pk}.",
-                          messages.SUCCESS)
+        self.message_user(
+            request, f"{story.article_count} article(s) now in story {story.pk}.", messages.SUCCESS
+        )
 
-    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any,
-                     change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         article = form.instance
         if any(formset.has_changed() for formset in formsets):
@@ -134,7 +166,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         self._set_visibility(request, queryset, Visibility.PUBLISHED)
 
-    def _set_visibility(self, request: HttpRequest, queryset: QuerySet[Article], value: str) -> None:
+    def _set_visibility(
+        self, request: HttpRequest, queryset: QuerySet[Article], value: str
+    ) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         # update() sends no post_save, so queue the index change explicitly.
         count = Article.objects.filter(pk__in=ids).update(visibility=value)
@@ -208,8 +242,11 @@ class EntityAliasAdmin(admin.ModelAdmin):
         if not aliases:
             return
         first = aliases[0]
-        entity = Entity.objects.create(kind=first.entity.kind, name_en=first.text,
-                                       name_vi=first.text if first.language == "vi" else "")
+        entity = Entity.objects.create(
+            kind=first.entity.kind,
+            name_en=first.text,
+            name_vi=first.text if first.language == "vi" else "",
+        )
         queryset.update(entity=entity)
         self.message_user(request, f"New entity {entity}; run link_entities to re-link.")
 
@@ -232,13 +269,28 @@ class StoryArticleInline(admin.TabularInline):
 class StoryAdmin(admin.ModelAdmin):
     """Stories: rename (the headline then stays), pin, merge; split and move from articles."""
 
-    list_display = ["__str__", "pinned", "article_count", "languages", "first_published",
-                    "last_published", "title_curated"]
+    list_display = [
+        "__str__",
+        "pinned",
+        "article_count",
+        "languages",
+        "first_published",
+        "last_published",
+        "title_curated",
+    ]
     list_filter = ["pinned", "closed", "title_curated", "languages"]
     list_editable = ["pinned"]
     search_fields = ["title", "articles__title"]
-    readonly_fields = ["lead", "merged_into", "article_count", "languages", "first_published",
-                       "last_published", "created_at", "updated_at"]
+    readonly_fields = [
+        "lead",
+        "merged_into",
+        "article_count",
+        "languages",
+        "first_published",
+        "last_published",
+        "created_at",
+        "updated_at",
+    ]
     fields = ["title", "title_curated", "pinned", "closed", *readonly_fields]
     inlines = [StoryArticleInline]
     actions = ["merge_stories", "pin", "unpin"]
@@ -246,8 +298,9 @@ class StoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
         return super().get_queryset(request).filter(merged_into=None)
 
-    def save_model(self, request: HttpRequest, story: Story, form: forms.ModelForm,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, story: Story, form: forms.ModelForm, change: bool
+    ) -> None:
         if "title" in form.changed_data:
             story.title_curated = bool(story.title)  # an emptied headline goes back to automatic
         super().save_model(request, story, form, change)
@@ -261,8 +314,11 @@ class StoryAdmin(admin.ModelAdmin):
             self.message_user(request, "Select at least two stories to merge.", messages.ERROR)
             return
         moved = stories.merge(chosen[0], chosen[1:])
-        self.message_user(request, f"Merged {len(chosen) - 1} stories ({moved} articles) into "
-                                   f"“{chosen[0]}”.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Merged {len(chosen) - 1} stories ({moved} articles) into “{chosen[0]}”.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Pin selected stories")
     def pin(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:

@@ -12,11 +12,9 @@ from typing import TypedDict
 from django.http import HttpRequest, JsonResponse
 from django.utils.http import urlencode
 
-from articles.search import Facet, Timeline
 from articles.forms import make_cursor
 from articles.models import Article, Source, Story
-from articles.search import Hit, Results, query_pairs
-from articles.search import plain
+from articles.search import Facet, Hit, Results, Timeline, plain, query_pairs
 from articles.stories import Coverage, StoryProfile, story_articles
 
 
@@ -85,15 +83,24 @@ def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> 
         "text": article.body,
         "score": round(score, 4),
         "entities": [
-            {"id": m.entity.pk, "kind": m.entity.kind, "name_en": m.entity.name_en,
-             "name_vi": m.entity.name_vi, "mentions": m.count}
+            {
+                "id": m.entity.pk,
+                "kind": m.entity.kind,
+                "name_en": m.entity.name_en,
+                "name_vi": m.entity.name_vi,
+                "mentions": m.count,
+            }
             for m in sorted(article.mentions.all(), key=lambda m: -m.count)
         ],
         "story_id": article.story_id,
         "copy_of": article.copy_of_id,
         "also_published_by": [
-            {"id": copy.pk, "url": copy.url, "source": _source(copy.source),
-             "published": _iso(copy.published)}
+            {
+                "id": copy.pk,
+                "url": copy.url,
+                "source": _source(copy.source),
+                "published": _iso(copy.published),
+            }
             for copy in article.copies.all()
         ],
     }
@@ -130,9 +137,12 @@ def export_response(request: HttpRequest, results: Results) -> JsonResponse:
 def stories_response(request: HttpRequest, results: Results) -> JsonResponse:
     """The export's shape with stories for items, each with all its visible articles."""
     members = story_articles(hit.article.story_id for hit in results.hits if hit.article.story_id)
-    items = [story_to_dict(hit.article.story, members.get(hit.article.story_id, [hit.article]),
-                           hit.story_matches)
-             for hit in results.hits]
+    items = [
+        story_to_dict(
+            hit.article.story, members.get(hit.article.story_id, [hit.article]), hit.story_matches
+        )
+        for hit in results.hits
+    ]
     return _page_response(request, results, items)
 
 
@@ -140,8 +150,9 @@ def _page_response(request: HttpRequest, results: Results, items: Sequence[objec
     params = results.params
     next_url = None
     if results.next_offset is not None:
-        query = query_pairs(params, cursor=[make_cursor(results.next_offset)],
-                            limit=[str(params.limit)])
+        query = query_pairs(
+            params, cursor=[make_cursor(results.next_offset)], limit=[str(params.limit)]
+        )
         next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
     payload: dict[str, object] = {"count": results.total, "next": next_url, "results": items}
     if params.facets:
@@ -152,24 +163,34 @@ def _page_response(request: HttpRequest, results: Results, items: Sequence[objec
 
 def story_response(profile: StoryProfile) -> JsonResponse:
     payload: dict[str, object] = dict(story_to_dict(profile.story, profile.articles))
-    payload["entities"] = [{"id": e.pk, "kind": e.kind, "name_en": e.name_en, "name_vi": e.name_vi,
-                            "articles": n} for e, n in profile.entities]
-    payload["topics"] = [{"slug": t.slug, "name_en": t.name_en, "name_vi": t.name_vi,
-                          "articles": n} for t, n in profile.topics]
-    payload["summary"] = [{"language": article.language, "article_id": article.pk, "text": text}
-                          for article, text in profile.summary]
+    payload["entities"] = [
+        {"id": e.pk, "kind": e.kind, "name_en": e.name_en, "name_vi": e.name_vi, "articles": n}
+        for e, n in profile.entities
+    ]
+    payload["topics"] = [
+        {"slug": t.slug, "name_en": t.name_en, "name_vi": t.name_vi, "articles": n}
+        for t, n in profile.topics
+    ]
+    payload["summary"] = [
+        {"language": article.language, "article_id": article.pk, "text": text}
+        for article, text in profile.summary
+    ]
     payload["coverage"] = {
         "languages": [{"language": c.first.language, **_coverage(c)} for c in profile.by_language],
         "sources": [{"source": _source(c.first.source), **_coverage(c)} for c in profile.by_source],
     }
-    payload["related"] = [{"id": s.pk, "title": s.title, "article_count": s.article_count}
-                          for s in profile.related]
+    payload["related"] = [
+        {"id": s.pk, "title": s.title, "article_count": s.article_count} for s in profile.related
+    ]
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
 
 def _coverage(row: Coverage) -> dict[str, object]:
-    return {"articles": row.count, "share_percent": row.share,
-            "first": {"id": row.first.pk, "published": _iso(row.first.published)}}
+    return {
+        "articles": row.count,
+        "share_percent": row.share,
+        "first": {"id": row.first.pk, "published": _iso(row.first.published)},
+    }
 
 
 def _hit_to_dict(hit: Hit) -> ArticleDict:
@@ -177,8 +198,10 @@ def _hit_to_dict(hit: Hit) -> ArticleDict:
 
 
 def _facet_to_list(facet: Facet) -> list[dict[str, object]]:
-    return [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-            for v in facet.values]
+    return [
+        {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+        for v in facet.values
+    ]
 
 
 def _timeline_to_dict(timeline: Timeline | None) -> dict[str, object] | None:
@@ -187,11 +210,21 @@ def _timeline_to_dict(timeline: Timeline | None) -> dict[str, object] | None:
     return {
         "granularity": timeline.granularity,
         "undated": timeline.undated,
-        "buckets": [{"start": bar.start.isoformat(), "end": bar.end.isoformat(),
-                     "label": bar.label, "count": bar.count} for bar in timeline.bars],
+        "buckets": [
+            {
+                "start": bar.start.isoformat(),
+                "end": bar.end.isoformat(),
+                "label": bar.label,
+                "count": bar.count,
+            }
+            for bar in timeline.bars
+        ],
     }
 
 
 def error_response(errors: dict[str, list[str]], status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": "invalid parameters", "fields": errors}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": "invalid parameters", "fields": errors},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )

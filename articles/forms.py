@@ -10,9 +10,9 @@ from typing import Any
 from django import forms
 from django.core import signing
 
-from articles.text import nfc
 from articles.models import Entity, Language, Topic
 from articles.search import SearchParams
+from articles.text import nfc
 
 MAX_QUERY_LENGTH = 500
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m", "%Y"]
@@ -96,11 +96,20 @@ class SearchForm(forms.Form):
     def params(self, limit: int = 20) -> SearchParams:
         data = self.cleaned_data
         return SearchParams(
-            q=data["q"], languages=tuple(sorted(data["language"])), sources=data["source"],
-            topics=data["topic"], entities=data["entity"], date_from=data["from"], date_to=data["to"],
-            offset=((data["page"] or 1) - 1) * limit, limit=limit,
-            facets=data["facets"] is not False, literal=data["literal"],
-            collapse=data["collapse"], copies=data["copies"], story=data["story"],
+            q=data["q"],
+            languages=tuple(sorted(data["language"])),
+            sources=data["source"],
+            topics=data["topic"],
+            entities=data["entity"],
+            date_from=data["from"],
+            date_to=data["to"],
+            offset=((data["page"] or 1) - 1) * limit,
+            limit=limit,
+            facets=data["facets"] is not False,
+            literal=data["literal"],
+            collapse=data["collapse"],
+            copies=data["copies"],
+            story=data["story"],
         )
 
 
@@ -126,9 +135,14 @@ class StoryListForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"entity": data["entity"], "topic": data["topic"] or None,
-                "language": data["language"] or None, "date_from": data["from"],
-                "date_to": data["to"], "singles": data["singles"]}
+        return {
+            "entity": data["entity"],
+            "topic": data["topic"] or None,
+            "language": data["language"] or None,
+            "date_from": data["from"],
+            "date_to": data["to"],
+            "singles": data["singles"],
+        }
 
     def chosen(self) -> dict[str, Any]:
         """The chosen entity and topic as objects, for the page's headings."""

@@ -113,7 +113,9 @@ def requeue_all() -> int:
     with transaction.atomic():
         for start in range(0, len(ids), 1000):
             IndexQueue.objects.bulk_create(
-                [IndexQueue(article_id=pk) for pk in ids[start:start + 1000]], ignore_conflicts=True)
+                [IndexQueue(article_id=pk) for pk in ids[start : start + 1000]],
+                ignore_conflicts=True,
+            )
     return len(ids)
 
 

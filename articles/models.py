@@ -88,16 +88,19 @@ class Article(models.Model):
     )
     # Set when a curator chose the topics: re-processing then leaves them alone.
     topics_curated = models.BooleanField(default=False)
-    topics = models.ManyToManyField("Topic", through="ArticleTopic", related_name="articles",
-                                    blank=True)
+    topics = models.ManyToManyField(
+        "Topic", through="ArticleTopic", related_name="articles", blank=True
+    )
     # The event this article covers (articles/stories.py). `story_locked` is set when a
     # curator put it there: automatic grouping then never moves it.
-    story = models.ForeignKey("Story", on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="articles")
+    story = models.ForeignKey(
+        "Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
     story_locked = models.BooleanField(default=False)
     # A republished or syndicated copy points at the first publication of the same text.
-    copy_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="copies")
+    copy_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -168,7 +171,9 @@ class ArticleTopic(models.Model):
     origin = models.CharField(max_length=7, choices=Origin.choices, default=Origin.AUTO)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "topic"], name="one_link_per_topic")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic"], name="one_link_per_topic")
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.topic.slug}"
@@ -202,11 +207,13 @@ class Entity(models.Model):
     name_en = models.CharField("English name", max_length=300, blank=True)
     name_vi = models.CharField("Vietnamese name", max_length=300, blank=True)
     description = models.TextField(blank=True)
-    status = models.CharField(max_length=9, choices=EntityStatus.choices,
-                              default=EntityStatus.ACTIVE, db_index=True)
+    status = models.CharField(
+        max_length=9, choices=EntityStatus.choices, default=EntityStatus.ACTIVE, db_index=True
+    )
     # Set when a curator merged this entity into another: its page redirects there.
-    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="merged")
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EntityQuerySet.as_manager()
@@ -227,13 +234,20 @@ class Entity(models.Model):
 class EntityAlias(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField(max_length=300)
-    language = models.CharField(max_length=2, choices=Language.choices, blank=True,
-                                help_text="Empty when both languages write it this way")
+    language = models.CharField(
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text="Empty when both languages write it this way",
+    )
     is_acronym = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["entity", "text", "language"],
-                                               name="one_alias_per_spelling")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "text", "language"], name="one_alias_per_spelling"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -245,8 +259,9 @@ class Mention(models.Model):
     count = models.PositiveIntegerField(default=1)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "entity"],
-                                               name="one_mention_row_per_entity")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity"], name="one_mention_row_per_entity")
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.entity_id} ×{self.count}"
@@ -266,11 +281,19 @@ class Story(models.Model):
     title_curated = models.BooleanField("headline set by a curator", default=False)
     pinned = models.BooleanField(default=False, help_text="Pinned stories head the stories page")
     closed = models.BooleanField(
-        default=False, help_text="Made by a curator's split: automatic grouping adds nothing to it")
-    lead = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", help_text="The first publication")
-    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="merged")
+        default=False, help_text="Made by a curator's split: automatic grouping adds nothing to it"
+    )
+    lead = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The first publication",
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
     # Kept up to date by stories.refresh(), so listing stories needs no aggregation.
     article_count = models.PositiveIntegerField(default=0)
     languages = models.CharField(max_length=20, blank=True, help_text="e.g. en,vi")
@@ -299,5 +322,8 @@ class Fingerprint(models.Model):
     value = models.BigIntegerField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "value"],
-                                               name="one_fingerprint_value_per_article")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "value"], name="one_fingerprint_value_per_article"
+            )
+        ]

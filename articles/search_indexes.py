@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Prefetch
 from haystack import indexes
 
-from articles.text import ENGLISH, EXACT, FOLDING
 from articles.models import Article, Language
+from articles.text import ENGLISH, EXACT, FOLDING
 
 NO_TOPIC = "none"
 
@@ -40,15 +40,23 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article
 
     def index_queryset(self, using: str | None = None) -> Any:
-        return Article.objects.visible().select_related("source").prefetch_related("topics", "mentions")
+        return (
+            Article.objects.visible()
+            .select_related("source")
+            .prefetch_related("topics", "mentions")
+        )
 
     def read_queryset(self, using: str | None = None) -> Any:
         # Hits are loaded through this: an article hidden a moment ago never shows,
         # even before its index document is gone.
-        visible_copies = Article.objects.visible().select_related("source").order_by(
-            "published", "id")
-        return Article.objects.visible().select_related("source", "story").prefetch_related(
-            "mentions__entity", Prefetch("copies", queryset=visible_copies))
+        visible_copies = (
+            Article.objects.visible().select_related("source").order_by("published", "id")
+        )
+        return (
+            Article.objects.visible()
+            .select_related("source", "story")
+            .prefetch_related("mentions__entity", Prefetch("copies", queryset=visible_copies))
+        )
 
     def prepare_text(self, article: Article) -> str:
         return f"{article.title}\n\n{article.body}"

@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from articles import export
-from articles import stories
+from articles import export, stories
 from articles.entities import profile
 from articles.forms import ExportForm, SearchForm, StoryListForm
 from articles.models import Article, Entity, EntityStatus, Source, Story
@@ -20,12 +19,16 @@ from articles.search import query_pairs, run
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/home.html", {
-        "form": SearchForm(),
-        "latest": Article.objects.visible().select_related("source")[:10],
-        "sources": Source.objects.active().with_article_counts(),
-        "stories": stories.listing()[:8],
-    })
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "form": SearchForm(),
+            "latest": Article.objects.visible().select_related("source")[:10],
+            "sources": Source.objects.active().with_article_counts(),
+            "stories": stories.listing()[:8],
+        },
+    )
 
 
 @require_GET
@@ -35,34 +38,52 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "articles/search.html", {"form": form}, status=400)
     params = form.params()
     results = run(params) if params.q or params.has_filters else None
-    return render(request, "articles/search.html", {
-        "form": form,
-        "results": results,
-        "query": urlencode(query_pairs(params)),
-    })
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "results": results,
+            "query": urlencode(query_pairs(params)),
+        },
+    )
 
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.visible().select_related("source", "story",
-                                                                           "copy_of__source"), pk=pk)
-    return render(request, "articles/detail.html", {
-        "article": article, "form": SearchForm(),
-        "copies": article.copies.visible().select_related("source").order_by("published", "id"),
-    })
+    article = get_object_or_404(
+        Article.objects.visible().select_related("source", "story", "copy_of__source"), pk=pk
+    )
+    return render(
+        request,
+        "articles/detail.html",
+        {
+            "article": article,
+            "form": SearchForm(),
+            "copies": article.copies.visible().select_related("source").order_by("published", "id"),
+        },
+    )
 
 
 @require_GET
 def story_list(request: HttpRequest) -> HttpResponse:
     form = StoryListForm(request.GET)
     if not form.is_valid():
-        return render(request, "articles/stories.html", {"form": form, "search": SearchForm()},
-                      status=400)
+        return render(
+            request, "articles/stories.html", {"form": form, "search": SearchForm()}, status=400
+        )
     page = Paginator(stories.listing(**form.filters()), 20).get_page(request.GET.get("page"))
-    return render(request, "articles/stories.html", {
-        "form": form, "search": SearchForm(), "stories": page, **form.chosen(),
-        "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
-    })
+    return render(
+        request,
+        "articles/stories.html",
+        {
+            "form": form,
+            "search": SearchForm(),
+            "stories": page,
+            **form.chosen(),
+            "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
+        },
+    )
 
 
 @require_GET
@@ -70,17 +91,24 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     found = _story_or_redirect(pk)
     if not isinstance(found, Story):
         return found
-    return render(request, "articles/story.html", {"profile": stories.profile(found),
-                                                   "form": SearchForm()})
+    return render(
+        request, "articles/story.html", {"profile": stories.profile(found), "form": SearchForm()}
+    )
 
 
 @require_GET
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     articles = Paginator(source.articles.visible(), 20).get_page(request.GET.get("page"))
-    return render(request, "articles/source.html", {
-        "source": source, "articles": articles, "form": SearchForm(),
-    })
+    return render(
+        request,
+        "articles/source.html",
+        {
+            "source": source,
+            "articles": articles,
+            "form": SearchForm(),
+        },
+    )
 
 
 @require_GET
@@ -90,7 +118,9 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("articles:entity", found.merged_into_id)
     if found.status == EntityStatus.REJECTED:
         raise Http404("rejected entity")
-    return render(request, "articles/entity.html", {"profile": profile(found), "form": SearchForm()})
+    return render(
+        request, "articles/entity.html", {"profile": profile(found), "form": SearchForm()}
+    )
 
 
 @require_GET

@@ -112,11 +112,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one process writes; IMMEDIATE takes the write lock when a transaction starts, so two
     # writers queue on the timeout instead of failing with "database is locked" when a
     # read lock cannot be upgraded.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 30,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so tests can start gunicorn and import processes on the test DB.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}

@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
-# `make lint`: ruff check + ruff format --check (tools from requirements-dev.txt).
-# The rules live here until the project has a pyproject.toml to hold [tool.ruff].
+# `make lint`: ruff check + ruff format --check, configured in pyproject.toml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/venv.sh -r requirements-dev.txt
-paths=(articles newsarchive tests)
-ruff=.venv/bin/ruff
-options=(--target-version py311 --line-length 100)
+scripts/venv.sh -r requirements-dev.txt >/dev/null
 status=0
-"$ruff" check "${options[@]}" --select E,F,I,B,DJ,UP "${paths[@]}" || status=1
-"$ruff" format --check "${options[@]}" "${paths[@]}" || status=1
+.venv/bin/ruff check . || status=1
+.venv/bin/ruff format --check . || status=1
 exit "$status"

@@ -13,7 +13,11 @@ _seq = itertools.count(1)
 
 def make_source(**overrides: Any) -> Source:
     n = next(_seq)
-    values: dict[str, Any] = {"name": f"Source {n}", "domain": f"source{n}.example", "language": "vi"}
+    values: dict[str, Any] = {
+        "name": f"Source {n}",
+        "domain": f"source{n}.example",
+        "language": "vi",
+    }
     values.update(overrides)
     return Source.objects.create(**values)
 

@@ -52,12 +52,14 @@ def test_language_filter_and_phone_layout(demo_site: str, page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-def test_script_in_an_article_shows_as_text(live_server: Any, transactional_db: None,
-                                            page: Any, tmp_path: Path) -> None:
+def test_script_in_an_article_shows_as_text(
+    live_server: Any, transactional_db: None, page: Any, tmp_path: Path
+) -> None:
     (tmp_path / "x.jsonl").write_text(
         '{"url": "https://e.org/x", "title": "Cảnh báo <script>window.pwned=1</script>", '
         '"body": "Nội dung <img src=x onerror=window.pwned=2> về an ninh mạng ở Hà Nội."}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     call_command("import_articles", str(tmp_path), stdout=StringIO())
     page.goto(str(live_server.url) + "/search/?q=ha+noi")
     assert "<script>window.pwned=1</script>" in page.inner_text(".hit h3")
@@ -66,10 +68,13 @@ def test_script_in_an_article_shows_as_text(live_server: Any, transactional_db: 
     assert page.evaluate("window.pwned === undefined")
 
 
-def test_one_result_per_story_then_the_story_page_in_chromium(live_server: Any, transactional_db: None,
-                                                              page: Any) -> None:
+def test_one_result_per_story_then_the_story_page_in_chromium(
+    live_server: Any, transactional_db: None, page: Any
+) -> None:
     call_command("load_entities", stdout=StringIO())
-    call_command("import_articles", str(DEMO), "--manifest", str(DEMO / "manifest.jsonl"), stdout=StringIO())
+    call_command(
+        "import_articles", str(DEMO), "--manifest", str(DEMO / "manifest.jsonl"), stdout=StringIO()
+    )
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(str(live_server.url) + "/search/?q=Libya")
     assert page.inner_text("#result-count") == "3"

@@ -39,7 +39,9 @@ def _database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
-    auth = urllib.parse.quote(db["USER"]) + (f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    auth = urllib.parse.quote(db["USER"]) + (
+        f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    )
     return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
@@ -57,9 +59,17 @@ def _corpus_feed(path: Path, per_language: int) -> None:
                 if n == per_language:
                     break
                 record = json.loads(line)
-                lines.append(json.dumps({"url": f"https://corpus.example/{record['id']}",
-                                         "title": record["title"], "body": record["body"],
-                                         "language": record["lang"]}, ensure_ascii=False))
+                lines.append(
+                    json.dumps(
+                        {
+                            "url": f"https://corpus.example/{record['id']}",
+                            "title": record["title"],
+                            "body": record["body"],
+                            "language": record["lang"],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -79,9 +89,22 @@ def server_env(tmp_path: Path) -> dict[str, str]:
 def gunicorn(server_env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsarchive.wsgi", "--workers", "3",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "120"],
-        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "newsarchive.wsgi",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -109,8 +132,9 @@ class _Admin:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.post("/admin/login/", {"username": "curator", "password": "pw-123456",
-                                    "next": "/admin/"})
+        self.post(
+            "/admin/login/", {"username": "curator", "password": "pw-123456", "next": "/admin/"}
+        )
 
     def _token(self, path: str) -> str:
         page = self.opener.open(self.base + path, timeout=60).read().decode()
@@ -121,10 +145,18 @@ class _Admin:
         return int(self.opener.open(self.base + path, body, timeout=60).status)
 
     def edit(self, article: Article, **changes: str) -> int:
-        fields = {"title": article.title, "source": "", "language": article.language,
-                  "url": "", "visibility": article.visibility, "published": "",
-                  "published_precision": article.published_precision, "body": article.body,
-                  "topic_links-TOTAL_FORMS": "0", "topic_links-INITIAL_FORMS": "0"}
+        fields = {
+            "title": article.title,
+            "source": "",
+            "language": article.language,
+            "url": "",
+            "visibility": article.visibility,
+            "published": "",
+            "published_precision": article.published_precision,
+            "body": article.body,
+            "topic_links-TOTAL_FORMS": "0",
+            "topic_links-INITIAL_FORMS": "0",
+        }
         fields.update(changes)
         return self.post(f"/admin/articles/article/{article.pk}/change/", fields)
 
@@ -133,14 +165,19 @@ def test_index_stays_correct_under_concurrent_search_import_and_edits(
     gunicorn: str, server_env: dict[str, str], tmp_path: Path
 ) -> None:
     User.objects.create_superuser("curator", "c@example.org", "pw-123456")
-    edited = [make_article(title=f"Bài gốc {n}", body=f"Nội dung gốc số {n} về NATO.") for n in range(8)]
+    edited = [
+        make_article(title=f"Bài gốc {n}", body=f"Nội dung gốc số {n} về NATO.") for n in range(8)
+    ]
     drain()
     feed = tmp_path / "feed.jsonl"
     _corpus_feed(feed, per_language=60)
 
     importer = subprocess.Popen(
         [sys.executable, "manage.py", "import_articles", str(feed)],
-        cwd=ROOT, env=server_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     statuses: list[int] = []
     stop = threading.Event()
@@ -154,7 +191,9 @@ def test_index_stays_correct_under_concurrent_search_import_and_edits(
                 except urllib.error.HTTPError as exc:
                     statuses.append(exc.code)
 
-    threads = [threading.Thread(target=searcher, args=(q,)) for q in ("nato", "chính phủ", "market")]
+    threads = [
+        threading.Thread(target=searcher, args=(q,)) for q in ("nato", "chính phủ", "market")
+    ]
     for thread in threads:
         thread.start()
     admin = _Admin(gunicorn)

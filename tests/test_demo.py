@@ -44,7 +44,9 @@ def demo() -> dict[str, Article]:
     return {seed: by_key[key] for seed, key in SEEDS.items()}
 
 
-def seeds_found(client: Client, demo: dict[str, Article], **params: Any) -> tuple[set[str], set[str]]:
+def seeds_found(
+    client: Client, demo: dict[str, Article], **params: Any
+) -> tuple[set[str], set[str]]:
     """The seeds a query finds on the search page and in the export (following `next`)."""
     by_id = {article.pk: seed for seed, article in demo.items()}
     page = client.get("/search/", params).content.decode()
@@ -73,8 +75,9 @@ def seeds_found(client: Client, demo: dict[str, Article], **params: Any) -> tupl
         ({"q": "troop"}, {"003", "004"}),
     ],
 )
-def test_demo_queries(client: Client, demo: dict[str, Article], params: dict[str, str],
-                      expected: set[str]) -> None:
+def test_demo_queries(
+    client: Client, demo: dict[str, Article], params: dict[str, str], expected: set[str]
+) -> None:
     on_page, exported = seeds_found(client, demo, **params)
     assert on_page == expected
     assert exported == expected
@@ -85,8 +88,9 @@ def test_libya_is_found_in_both_languages(demo: dict[str, Article]) -> None:
 
 
 @pytest.mark.parametrize("phrase", NOISE)
-def test_page_noise_is_not_stored_and_matches_no_search(client: Client, demo: dict[str, Article],
-                                                        phrase: str) -> None:
+def test_page_noise_is_not_stored_and_matches_no_search(
+    client: Client, demo: dict[str, Article], phrase: str
+) -> None:
     for article in demo.values():
         assert phrase not in article.body
     on_page, exported = seeds_found(client, demo, q=f'"{phrase}"')
@@ -116,5 +120,8 @@ def test_import_without_manifest_extracts_what_the_text_holds(tmp_path: Path) ->
     assert articles[SEEDS["000"]].source.domain == "vov.vn"
     assert articles[SEEDS["004"]].source.domain == "aljazeera.com"
     assert articles[SEEDS["000"]].published is None  # "21/5" has no year: none is guessed
-    assert articles[SEEDS["000"]].title == "NATO không có kế hoạch triển khai lực lượng chiến đấu tại Libya"
+    assert (
+        articles[SEEDS["000"]].title
+        == "NATO không có kế hoạch triển khai lực lượng chiến đấu tại Libya"
+    )
     assert [articles[SEEDS[s]].language for s in sorted(SEEDS)] == ["vi", "vi", "vi", "en", "en"]

@@ -41,7 +41,9 @@ def test_import_links_mentions_across_languages(demo: dict[str, Article]) -> Non
     assert {m.article.key[5:8] for m in isis} >= {"000", "004"}
 
 
-def test_entity_name_in_one_language_finds_the_other(client: Client, demo: dict[str, Article]) -> None:
+def test_entity_name_in_one_language_finds_the_other(
+    client: Client, demo: dict[str, Article]
+) -> None:
     found = run(SearchParams(q="Islamic State"))
     assert "000" in seeds(found, demo)  # "Nhà nước Hồi giáo tự xưng IS"
     assert [e.registry_id for e in found.expansions] == ["islamic-state"]
@@ -79,8 +81,11 @@ def test_entity_page(client: Client, demo: dict[str, Article]) -> None:
 def test_merge_moves_mentions_and_redirects(admin_client: Client, demo: dict[str, Article]) -> None:
     libya, dupe = entity("country-ly"), Entity.objects.create(name_en="Libya (dupe)")
     Mention.objects.create(article=demo["001"], entity=dupe, count=2)
-    response = admin_client.post("/admin/articles/entity/", {
-        "action": "merge_selected", "_selected_action": [libya.pk, dupe.pk]}, follow=True)
+    response = admin_client.post(
+        "/admin/articles/entity/",
+        {"action": "merge_selected", "_selected_action": [libya.pk, dupe.pk]},
+        follow=True,
+    )
     assert "Merged 1 into" in response.content.decode()
     assert Mention.objects.filter(entity=libya).count() == 4
     assert admin_client.get(f"/entities/{dupe.pk}/")["Location"] == f"/entities/{libya.pk}/"
@@ -88,20 +93,26 @@ def test_merge_moves_mentions_and_redirects(admin_client: Client, demo: dict[str
 
 def test_rejected_entity_unlinks(admin_client: Client, demo: dict[str, Article]) -> None:
     nato = entity("nato")
-    admin_client.post("/admin/articles/entity/", {"action": "reject", "_selected_action": [nato.pk]})
+    admin_client.post(
+        "/admin/articles/entity/", {"action": "reject", "_selected_action": [nato.pk]}
+    )
     assert not Mention.objects.filter(entity=nato).exists()
     assert admin_client.get(f"/entities/{nato.pk}/").status_code == 404
     call_command("link_entities", stdout=StringIO())
     assert not Mention.objects.filter(entity=nato).exists()
 
 
-def test_accepted_candidate_links_everywhere(admin_client: Client, demo: dict[str, Article],
-                                             django_capture_on_commit_callbacks: Any) -> None:
+def test_accepted_candidate_links_everywhere(
+    admin_client: Client, demo: dict[str, Article], django_capture_on_commit_callbacks: Any
+) -> None:
     candidate = Entity.objects.get(status="candidate", name_en="Government of National Accord")
     assert not candidate.mentions.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post("/admin/articles/entity/", {
-            "action": "accept", "_selected_action": [candidate.pk]}, follow=True)
+        response = admin_client.post(
+            "/admin/articles/entity/",
+            {"action": "accept", "_selected_action": [candidate.pk]},
+            follow=True,
+        )
     assert "1 accepted" in response.content.decode()
     assert {m.article.key[5:8] for m in candidate.mentions.all()} == {"004"}
     assert seeds(run(SearchParams(q="nato", entities=(candidate.pk,))), demo) == {"004"}

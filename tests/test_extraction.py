@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from articles.text import find_publication_date
 from articles.ingest import Extracted, extract_html, extract_text
-from articles.text import detect_language, language_from_code
+from articles.text import detect_language, find_publication_date, language_from_code
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 PAGES = Path(__file__).resolve().parent / "data" / "pages"

@@ -25,11 +25,21 @@ def facet(results: Results, name: str) -> dict[str, tuple[int, bool]]:
 def corpus(indexed: Callable[..., Article]) -> dict[str, int]:
     vov, aj = make_source(name="VOV.VN"), make_source(name="Al Jazeera", language="en")
     for n in range(17):
-        indexed(body=f"NATO tin {n}", language="vi", source=vov,
-                published=date(2016, 5, 1) + timedelta(days=n), published_precision="day")
+        indexed(
+            body=f"NATO tin {n}",
+            language="vi",
+            source=vov,
+            published=date(2016, 5, 1) + timedelta(days=n),
+            published_precision="day",
+        )
     for n in range(9):
-        indexed(body=f"NATO news {n}", language="en", source=aj,
-                published=date(2020, 2, 1) + timedelta(days=n), published_precision="day")
+        indexed(
+            body=f"NATO news {n}",
+            language="en",
+            source=aj,
+            published=date(2020, 2, 1) + timedelta(days=n),
+            published_precision="day",
+        )
     indexed(body="NATO undated", language="en", source=aj)
     indexed(body="Không liên quan", language="vi", source=vov)
     return {"vov": vov.pk, "aj": aj.pk}
@@ -39,7 +49,10 @@ def test_counts_cover_the_whole_result_set_not_the_page(corpus: dict[str, int]) 
     results = run(SearchParams(q="nato", limit=5))
     assert results.total == 27 and len(results.hits) == 5
     assert facet(results, "language") == {"vi": (17, False), "en": (10, False)}
-    assert facet(results, "source") == {str(corpus["vov"]): (17, False), str(corpus["aj"]): (10, False)}
+    assert facet(results, "source") == {
+        str(corpus["vov"]): (17, False),
+        str(corpus["aj"]): (10, False),
+    }
     assert facet(results, "year") == {"2016": (17, False), "2020": (9, False)}
     labels = {v.value: v.label for f in results.facets if f.name == "source" for v in f.values}
     assert labels[str(corpus["vov"])] == "VOV.VN"
@@ -56,21 +69,33 @@ def test_selected_values_combine_and_keep_the_others_visible(corpus: dict[str, i
     assert vi_from_aj.total == 0
     # Counted with the other facets' filters (vi) but not its own: VOV has 17 Vietnamese
     # hits, and the selected Al Jazeera still shows (with 0) so it can be unselected.
-    assert facet(vi_from_aj, "source") == {str(corpus["vov"]): (17, False), str(corpus["aj"]): (0, True)}
+    assert facet(vi_from_aj, "source") == {
+        str(corpus["vov"]): (17, False),
+        str(corpus["aj"]): (0, True),
+    }
 
 
 def test_timeline_picks_a_granularity_that_fits(corpus: dict[str, int]) -> None:
     wide = run(SearchParams(q="nato")).timeline
     assert wide is not None and wide.granularity == "year"
     assert [(b.label, b.count) for b in wide.bars] == [
-        ("2016", 17), ("2017", 0), ("2018", 0), ("2019", 0), ("2020", 9)]
+        ("2016", 17),
+        ("2017", 0),
+        ("2018", 0),
+        ("2019", 0),
+        ("2020", 9),
+    ]
     assert wide.undated == 1
-    narrow = run(SearchParams(q="nato", date_from=date(2016, 1, 1), date_to=date(2016, 12, 31))).timeline
+    narrow = run(
+        SearchParams(q="nato", date_from=date(2016, 1, 1), date_to=date(2016, 12, 31))
+    ).timeline
     assert narrow is not None and narrow.granularity == "day"
     assert len(narrow.bars) == 17 and {b.count for b in narrow.bars} == {1}
 
 
-def test_clicking_a_bar_narrows_and_clicking_again_widens(client: Client, corpus: dict[str, int]) -> None:
+def test_clicking_a_bar_narrows_and_clicking_again_widens(
+    client: Client, corpus: dict[str, int]
+) -> None:
     bar = run(SearchParams(q="nato")).timeline.bars[0]  # type: ignore[union-attr]
     assert parse_qs(bar.query) == {"q": ["nato"], "from": ["2016-01-01"], "to": ["2016-12-31"]}
     page = client.get(f"/search/?{bar.query}").content.decode()

@@ -35,16 +35,36 @@ def feed_line(**fields: object) -> str:
 
 def test_feed_imports_and_reimport_updates_instead_of_duplicating(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join([
-        feed_line(url="https://vov.vn/a-1", title="Rutte ở Naples", body=VI_BODY,
-                  published="2024-10-19", source="VOV.VN", language="vi", tags=["ignored"]),
-        feed_line(url="https://www.aljazeera.com/news/b", title="NATO chief", body=EN_BODY),
-    ]), encoding="utf-8")
+    feed.write_text(
+        "\n".join(
+            [
+                feed_line(
+                    url="https://vov.vn/a-1",
+                    title="Rutte ở Naples",
+                    body=VI_BODY,
+                    published="2024-10-19",
+                    source="VOV.VN",
+                    language="vi",
+                    tags=["ignored"],
+                ),
+                feed_line(url="https://www.aljazeera.com/news/b", title="NATO chief", body=EN_BODY),
+            ]
+        ),
+        encoding="utf-8",
+    )
     assert run_import(str(feed))[0] == "created 2, updated 0, unchanged 0, failed 0"
     assert run_import(str(feed))[0] == "created 0, updated 0, unchanged 2, failed 0"
 
-    feed.write_text(feed_line(url="https://vov.vn/a-1", title="Rutte ở Naples (cập nhật)",
-                              body=VI_BODY, published="2024-10-19", source="VOV.VN"), encoding="utf-8")
+    feed.write_text(
+        feed_line(
+            url="https://vov.vn/a-1",
+            title="Rutte ở Naples (cập nhật)",
+            body=VI_BODY,
+            published="2024-10-19",
+            source="VOV.VN",
+        ),
+        encoding="utf-8",
+    )
     assert run_import(str(feed))[0] == "created 0, updated 1, unchanged 0, failed 0"
     assert Article.objects.count() == 2
     article = Article.objects.get(url="https://vov.vn/a-1")
@@ -59,23 +79,37 @@ def test_bad_input_is_reported_by_name_and_the_rest_imports(tmp_path: Path) -> N
     (tmp_path / "good.txt").write_text(f"Rutte ở Naples\n\n{VI_BODY}", encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    (tmp_path / "utf16.txt").write_text(f"NATO chief rules out combat troops in Libya\n\n{EN_BODY}", encoding="utf-16")
-    (tmp_path / "latin1.txt").write_bytes(f"Café owners in Paris welcome naïve tourists\n\n{EN_BODY} A café.".encode("latin-1"))
+    (tmp_path / "utf16.txt").write_text(
+        f"NATO chief rules out combat troops in Libya\n\n{EN_BODY}", encoding="utf-16"
+    )
+    (tmp_path / "latin1.txt").write_bytes(
+        f"Café owners in Paris welcome naïve tourists\n\n{EN_BODY} A café.".encode("latin-1")
+    )
     (tmp_path / "feed.jsonl").write_text(
-        feed_line(url="https://example.org/1", title="Good line", body=EN_BODY) + "\n"
-        + '{"url": "https://example.org/2", "title": "Truncated' + "\n"
-        + "[1, 2]\n", encoding="utf-8")
+        feed_line(url="https://example.org/1", title="Good line", body=EN_BODY)
+        + "\n"
+        + '{"url": "https://example.org/2", "title": "Truncated'
+        + "\n"
+        + "[1, 2]\n",
+        encoding="utf-8",
+    )
     out, err = run_import(str(tmp_path))
     assert out == "created 4, updated 0, unchanged 0, failed 4"
     assert "empty.txt: empty file" in err
     assert "image.txt: binary file" in err
     assert "feed.jsonl:2: invalid JSON" in err
     assert "feed.jsonl:3" in err
-    assert Article.objects.get(title="Café owners in Paris welcome naïve tourists").body.endswith("A café.")
-    assert Article.objects.filter(title="NATO chief rules out combat troops in Libya", language="en").exists()
+    assert Article.objects.get(title="Café owners in Paris welcome naïve tourists").body.endswith(
+        "A café."
+    )
+    assert Article.objects.filter(
+        title="NATO chief rules out combat troops in Libya", language="en"
+    ).exists()
 
 
-def test_a_huge_file_is_refused_without_stopping_the_batch(tmp_path: Path, settings: object) -> None:
+def test_a_huge_file_is_refused_without_stopping_the_batch(
+    tmp_path: Path, settings: object
+) -> None:
     settings.IMPORT_MAX_BYTES = 10_000  # type: ignore[attr-defined]
     (tmp_path / "huge.txt").write_text("NATO " * 5_000, encoding="utf-8")
     (tmp_path / "small.txt").write_text(f"NATO chief\n\n{EN_BODY}", encoding="utf-8")
@@ -85,16 +119,19 @@ def test_a_huge_file_is_refused_without_stopping_the_batch(tmp_path: Path, setti
 
 
 def test_page_with_no_article_text_fails_with_a_reason(tmp_path: Path) -> None:
-    (tmp_path / "noise.jsonl").write_text(feed_line(url="https://e.org/x", title="Only a title"),
-                                          encoding="utf-8")
+    (tmp_path / "noise.jsonl").write_text(
+        feed_line(url="https://e.org/x", title="Only a title"), encoding="utf-8"
+    )
     out, err = run_import(str(tmp_path / "noise.jsonl"))
     assert out.endswith("failed 1")
     assert "noise.jsonl:1" in err
 
 
 def test_invalid_published_value_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "f.jsonl").write_text(feed_line(url="https://e.org/x", title="T", body=EN_BODY,
-                                                published="next tuesday"), encoding="utf-8")
+    (tmp_path / "f.jsonl").write_text(
+        feed_line(url="https://e.org/x", title="T", body=EN_BODY, published="next tuesday"),
+        encoding="utf-8",
+    )
     out, err = run_import(str(tmp_path / "f.jsonl"))
     assert out.endswith("failed 1")
     assert "not an ISO 8601 date" in err
@@ -112,14 +149,16 @@ def test_unreadable_manifest_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_html_page_imports_with_its_metadata(tmp_path: Path) -> None:
-    (tmp_path / "page.html").write_text(f"""<!doctype html><html lang="vi"><head>
+    (tmp_path / "page.html").write_text(
+        f"""<!doctype html><html lang="vi"><head>
       <meta property="og:title" content="Rutte thăm Naples">
       <link rel="canonical" href="https://baoquocte.vn/rutte-naples-1.html">
       <meta property="article:published_time" content="2024-10-19T10:30:00+07:00">
       </head><body><nav>Trang chủ | Thế giới</nav><article><h1>Rutte thăm Naples</h1>
       <p>{VI_BODY}</p><p>Các Bộ trưởng G7 kêu gọi Iran ngừng hỗ trợ Hamas.</p></article>
       <aside class="related">Tin liên quan: Nga khẳng định ...</aside></body></html>""",
-                                        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert run_import(str(tmp_path))[0] == "created 1, updated 0, unchanged 0, failed 0"
     article = Article.objects.get()
     assert article.url == "https://baoquocte.vn/rutte-naples-1.html"
@@ -134,20 +173,41 @@ def test_html_page_imports_with_its_metadata(tmp_path: Path) -> None:
 
 
 def test_crawl_date_resolves_a_yearless_dateline(tmp_path: Path) -> None:
-    body = ("VOV.VN - Tổng Thư ký NATO Jens Stoltenberg hôm 21/5 cho biết, NATO không có kế "
-            "hoạch triển khai lực lượng chiến đấu tại Libya. Theo ông Stoltenberg, NATO đang "
-            "tìm cách hỗ trợ Libya.")
-    (tmp_path / "f.jsonl").write_text("\n".join([
-        feed_line(url="https://vov.vn/1", title="NATO không đưa quân tới Libya", body=body,
-                  crawled="2016-06-01"),
-        # Crawled on 10 May: 21/5 of the same year would be in the future, so the year before.
-        feed_line(url="https://vov.vn/2", title="NATO không đưa quân tới Libya (2)", body=body,
-                  crawled="2017-05-10"),
-        feed_line(url="https://vov.vn/3", title="NATO không đưa quân tới Libya (3)", body=body),
-    ]), encoding="utf-8")
+    body = (
+        "VOV.VN - Tổng Thư ký NATO Jens Stoltenberg hôm 21/5 cho biết, NATO không có kế "
+        "hoạch triển khai lực lượng chiến đấu tại Libya. Theo ông Stoltenberg, NATO đang "
+        "tìm cách hỗ trợ Libya."
+    )
+    (tmp_path / "f.jsonl").write_text(
+        "\n".join(
+            [
+                feed_line(
+                    url="https://vov.vn/1",
+                    title="NATO không đưa quân tới Libya",
+                    body=body,
+                    crawled="2016-06-01",
+                ),
+                # Crawled on 10 May: 21/5 of the same year would be in the future, so the year before.
+                feed_line(
+                    url="https://vov.vn/2",
+                    title="NATO không đưa quân tới Libya (2)",
+                    body=body,
+                    crawled="2017-05-10",
+                ),
+                feed_line(
+                    url="https://vov.vn/3", title="NATO không đưa quân tới Libya (3)", body=body
+                ),
+            ]
+        ),
+        encoding="utf-8",
+    )
     assert run_import(str(tmp_path))[0] == "created 3, updated 0, unchanged 0, failed 0"
-    dates = {a.url: (a.published and a.published.isoformat(), a.published_precision)
-             for a in Article.objects.all()}
-    assert dates == {"https://vov.vn/1": ("2016-05-21", "day"),
-                     "https://vov.vn/2": ("2016-05-21", "day"),
-                     "https://vov.vn/3": (None, "unknown")}
+    dates = {
+        a.url: (a.published and a.published.isoformat(), a.published_precision)
+        for a in Article.objects.all()
+    }
+    assert dates == {
+        "https://vov.vn/1": ("2016-05-21", "day"),
+        "https://vov.vn/2": ("2016-05-21", "day"),
+        "https://vov.vn/3": (None, "unknown"),
+    }

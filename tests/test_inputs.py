@@ -184,11 +184,20 @@ def test_jsonl_imports_good_lines_and_reports_bad_ones(tmp_path: Path) -> None:
     assert results[1:] == [
         Failure(f"{feed}:3", "invalid JSON: Expecting ',' delimiter at column 53"),
         Failure(f"{feed}:4", "not a JSON object (found an array)"),
-        RawInput(f"{feed}:5", "feed.jsonl#abc-7", "json", '{"id": "abc-7", "title": "No URL"}',
-                 {"title": "No URL"}),
-        RawInput(f"{feed}:6", "feed.jsonl#6", "json",
-                 '{"title": "Neither URL nor id", "html": "<p>x</p>"}',
-                 {"title": "Neither URL nor id", "html": "<p>x</p>"}),
+        RawInput(
+            f"{feed}:5",
+            "feed.jsonl#abc-7",
+            "json",
+            '{"id": "abc-7", "title": "No URL"}',
+            {"title": "No URL"},
+        ),
+        RawInput(
+            f"{feed}:6",
+            "feed.jsonl#6",
+            "json",
+            '{"title": "Neither URL nor id", "html": "<p>x</p>"}',
+            {"title": "Neither URL nor id", "html": "<p>x</p>"},
+        ),
         Failure(f"{feed}:7", "no body, html or title"),
     ]
 
@@ -338,12 +347,16 @@ def test_nfd_text_and_file_names_come_out_nfc(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("head", "key"),
     [
-        ('<link rel="canonical" href="https://vov.vn/a-1.vov?x=1&amp;y=2">',
-         "https://vov.vn/a-1.vov?x=1&y=2"),
+        (
+            '<link rel="canonical" href="https://vov.vn/a-1.vov?x=1&amp;y=2">',
+            "https://vov.vn/a-1.vov?x=1&y=2",
+        ),
         ('<meta property="og:url" content="https://vov.vn/og.vov">', "https://vov.vn/og.vov"),
-        ('<link rel="canonical" href="/rel.vov">'
-         '<meta property="og:url" content="https://vov.vn/og">',
-         "https://vov.vn/rel.vov"),
+        (
+            '<link rel="canonical" href="/rel.vov">'
+            '<meta property="og:url" content="https://vov.vn/og">',
+            "https://vov.vn/rel.vov",
+        ),
         ("<title>No canonical</title>", "file:page.html"),
     ],
 )
@@ -368,8 +381,16 @@ def test_html_is_sniffed_without_extension_and_uses_manifest_url(tmp_path: Path)
 
 
 def test_walk_skips_hidden_readme_and_manifest_and_recurses_sorted(tmp_path: Path) -> None:
-    for relative in ["b.txt", "a/z.txt", "a/c.txt", ".git/x.txt", ".hidden.txt", "README.md",
-                     "README", "manifest.jsonl"]:
+    for relative in [
+        "b.txt",
+        "a/z.txt",
+        "a/c.txt",
+        ".git/x.txt",
+        ".hidden.txt",
+        "README.md",
+        "README",
+        "manifest.jsonl",
+    ]:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text('{"file": "c.txt", "source": "S"}', encoding="utf-8")
     (tmp_path / "b.txt").write_text("B", encoding="utf-8")

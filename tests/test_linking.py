@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles.entities import Linker
-from articles.evaluation.linking import GoldArticle, evaluate
 from articles.entities import (
     Alias,
     EntityRecord,
+    Linker,
     RegistryError,
     country_records,
     load_registry,
     read_entities,
 )
+from articles.evaluation.linking import GoldArticle, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from articles.text import fold
 from articles.models import Article, Visibility
 from articles.search import SearchParams, run
+from articles.text import fold
 from tests.factories import make_source
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +93,25 @@ def test_or_and_exclusion(indexed: Callable[..., Article]) -> None:
 
 @pytest.mark.parametrize(
     "q",
-    ['"', '"""', "OR", "- OR -", "nato OR", "((", "a:b:c", "*", "?", "\x00\x1f", "x" * 500,
-     "nato " * 200, "AND NOT TO", "[1 TO 2]", "title:nato", "{}^~", "\u202e"],
+    [
+        '"',
+        '"""',
+        "OR",
+        "- OR -",
+        "nato OR",
+        "((",
+        "a:b:c",
+        "*",
+        "?",
+        "\x00\x1f",
+        "x" * 500,
+        "nato " * 200,
+        "AND NOT TO",
+        "[1 TO 2]",
+        "title:nato",
+        "{}^~",
+        "\u202e",
+    ],
 )
 def test_malformed_queries_do_not_fail(indexed: Callable[..., Article], q: str) -> None:
     indexed(key="n", body="NATO title nato", language="en")
@@ -105,10 +122,21 @@ def test_malformed_queries_do_not_fail(indexed: Callable[..., Article], q: str) 
 
 def test_filters_language_source_and_dates(indexed: Callable[..., Article]) -> None:
     vov = make_source(name="VOV.VN")
-    indexed(key="vi-2016", body="NATO Libya", language="vi", source=vov,
-            published=date(2016, 5, 21), published_precision="day")
-    indexed(key="en-2016", body="NATO Libya", language="en",
-            published=date(2016, 4, 5), published_precision="day")
+    indexed(
+        key="vi-2016",
+        body="NATO Libya",
+        language="vi",
+        source=vov,
+        published=date(2016, 5, 21),
+        published_precision="day",
+    )
+    indexed(
+        key="en-2016",
+        body="NATO Libya",
+        language="en",
+        published=date(2016, 4, 5),
+        published_precision="day",
+    )
     indexed(key="en-undated", body="NATO Libya", language="en")
     assert keys("nato", languages=("vi",)) == ["vi-2016"]
     assert sorted(keys("nato", languages=("en",))) == ["en-2016", "en-undated"]
@@ -129,8 +157,9 @@ def test_paging_returns_every_match_once(indexed: Callable[..., Article]) -> Non
     assert sorted(seen) == [f"k{n:02}" for n in range(23)]
 
 
-def test_hidden_article_disappears_at_once(indexed: Callable[..., Article],
-                                           django_capture_on_commit_callbacks: Any) -> None:
+def test_hidden_article_disappears_at_once(
+    indexed: Callable[..., Article], django_capture_on_commit_callbacks: Any
+) -> None:
     article = indexed(key="h", body="Stoltenberg nói.")
     assert keys("Stoltenberg") == ["h"]
     article.visibility = Visibility.HIDDEN

@@ -13,8 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from articles.ingest import ingest_all
-from articles.ingest import RawInput, read_inputs, read_manifest
+from articles.ingest import RawInput, ingest_all, read_inputs, read_manifest
 from articles.models import Article, Entity, Story
 from articles.search import SearchParams, run
 from articles.stories import regroup
@@ -34,8 +33,11 @@ def registry() -> None:
 
 def import_seeds(order: tuple[str, ...] = SEEDS) -> dict[str, Article]:
     manifest = read_manifest(DEMO / "manifest.jsonl")
-    items = {item.key.removeprefix("file:")[:3]: item
-             for item in read_inputs([DEMO], manifest=manifest) if isinstance(item, RawInput)}
+    items = {
+        item.key.removeprefix("file:")[:3]: item
+        for item in read_inputs([DEMO], manifest=manifest)
+        if isinstance(item, RawInput)
+    }
     report = ingest_all(items[seed] for seed in order)
     assert report.counts["created"] == len(order), report.summary()
     by_key = {a.key.removeprefix("file:")[:3]: a for a in Article.objects.all()}
@@ -63,16 +65,25 @@ def vntc(count: int) -> list[dict[str, Any]]:
     return [r for r in records if r["body"].count("\n\n") >= 4 and len(r["body"]) > 2000][:count]
 
 
-def feed_item(record: dict[str, Any], *, key: str, source: str, published: str,
-              body: str | None = None) -> RawInput:
-    fields = {"title": record["title"], "body": body or record["body"], "language": "vi",
-              "source": source, "published": published}
+def feed_item(
+    record: dict[str, Any], *, key: str, source: str, published: str, body: str | None = None
+) -> RawInput:
+    fields = {
+        "title": record["title"],
+        "body": body or record["body"],
+        "language": "vi",
+        "source": source,
+        "published": published,
+    }
     return RawInput(name=key, key=key, format="json", raw=json.dumps(fields), fields=fields)
 
 
 def test_demo_nato_libya_coverage_is_one_story_across_languages(demo: dict[str, Article]) -> None:
-    assert partition(demo) == {frozenset({"000", "003", "004"}), frozenset({"001"}),
-                               frozenset({"002"})}
+    assert partition(demo) == {
+        frozenset({"000", "003", "004"}),
+        frozenset({"001"}),
+        frozenset({"002"}),
+    }
     story = Story.objects.get(pk=demo["000"].story_id)
     assert story.article_count == 3
     assert story.languages == "en,vi"
@@ -84,34 +95,47 @@ def test_demo_nato_libya_coverage_is_one_story_across_languages(demo: dict[str, 
 
 @pytest.mark.parametrize("order", [tuple(reversed(SEEDS)), ("003", "001", "000", "002", "004")])
 def test_grouping_does_not_depend_on_arrival_order(registry: None, order: tuple[str, ...]) -> None:
-    assert partition(import_seeds(order)) == {frozenset({"000", "003", "004"}),
-                                             frozenset({"001"}), frozenset({"002"})}
+    assert partition(import_seeds(order)) == {
+        frozenset({"000", "003", "004"}),
+        frozenset({"001"}),
+        frozenset({"002"}),
+    }
 
 
 def test_reimport_and_regroup_keep_the_same_stories(demo: dict[str, Article]) -> None:
     before = {seed: a.story_id for seed, a in demo.items()}
     out = StringIO()
-    call_command("import_articles", str(DEMO), "--manifest", str(DEMO / "manifest.jsonl"), stdout=out)
+    call_command(
+        "import_articles", str(DEMO), "--manifest", str(DEMO / "manifest.jsonl"), stdout=out
+    )
     assert out.getvalue().strip() == "created 0, updated 0, unchanged 5, failed 0"
     assert {seed: Article.objects.get(pk=a.pk).story_id for seed, a in demo.items()} == before
     call_command("group_stories", "--all", stdout=StringIO())
-    assert partition(demo) == {frozenset({"000", "003", "004"}), frozenset({"001"}),
-                               frozenset({"002"})}
+    assert partition(demo) == {
+        frozenset({"000", "003", "004"}),
+        frozenset({"001"}),
+        frozenset({"002"}),
+    }
 
 
-def test_syndicated_copy_folds_under_the_first_publication(registry: None, indexed: Any,
-                                                           django_capture_on_commit_callbacks: Any) -> None:
+def test_syndicated_copy_folds_under_the_first_publication(
+    registry: None, indexed: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     first, other = vntc(2)
     paragraphs = first["body"].split("\n\n")
     # The copy drops the closing paragraph and credits the original: nearly the same text.
     copy_body = "\n\n".join([*paragraphs[:-1], f"(Theo {first['source']})"])
     with django_capture_on_commit_callbacks(execute=True):
         # The copy arrives first; the original, published a day earlier, still becomes the lead.
-        ingest_all([
-            feed_item(first, key="copy", source="Báo Mới", published="2006-03-02", body=copy_body),
-            feed_item(first, key="original", source="Tuổi Trẻ", published="2006-03-01"),
-            feed_item(other, key="other", source="Tuổi Trẻ", published="2006-03-01"),
-        ])
+        ingest_all(
+            [
+                feed_item(
+                    first, key="copy", source="Báo Mới", published="2006-03-02", body=copy_body
+                ),
+                feed_item(first, key="original", source="Tuổi Trẻ", published="2006-03-01"),
+                feed_item(other, key="other", source="Tuổi Trẻ", published="2006-03-01"),
+            ]
+        )
     copy, original, unrelated = (Article.objects.get(key=k) for k in ("copy", "original", "other"))
     assert copy.copy_of_id == original.pk and original.copy_of_id is None
     assert unrelated.copy_of_id is None and unrelated.story_id != original.story_id
@@ -122,8 +146,13 @@ def test_syndicated_copy_folds_under_the_first_publication(registry: None, index
     folded = run(SearchParams(q=words))
     assert [hit.article.pk for hit in folded.hits] == [original.pk]
     assert [c.source.name for c in folded.hits[0].article.copies.all()] == ["Báo Mới"]
-    assert {h.article.pk for h in run(SearchParams(q=words, copies=True)).hits} == {copy.pk, original.pk}
-    assert [h.article.pk for h in run(SearchParams(q=words, sources=(copy.source_id,))).hits] == [copy.pk]
+    assert {h.article.pk for h in run(SearchParams(q=words, copies=True)).hits} == {
+        copy.pk,
+        original.pk,
+    }
+    assert [h.article.pk for h in run(SearchParams(q=words, sources=(copy.source_id,))).hits] == [
+        copy.pk
+    ]
 
     page = Client().get("/search/", {"q": words}).content.decode()
     assert "Also published by" in page and "Báo Mới" in page
@@ -134,8 +163,9 @@ def test_syndicated_copy_folds_under_the_first_publication(registry: None, index
     assert "A republished copy" in detail and f'href="/articles/{original.pk}/"' in detail
 
 
-def test_collapse_gives_one_result_per_story(demo: dict[str, Article],
-                                             django_capture_on_commit_callbacks: Any) -> None:
+def test_collapse_gives_one_result_per_story(
+    demo: dict[str, Article], django_capture_on_commit_callbacks: Any
+) -> None:
     call_command("process_index_queue", stdout=StringIO())
     articles = run(SearchParams(q="NATO"))
     assert articles.total == 5
@@ -148,8 +178,11 @@ def test_collapse_gives_one_result_per_story(demo: dict[str, Article],
     by_story = {hit.article.story_id: hit.story_matches for hit in stories.hits}
     assert by_story == {libya: 3, demo["001"].story_id: 1, demo["002"].story_id: 1}
     # Paging through collapsed results visits every story once.
-    seen = [hit.article.story_id for offset in (0, 2)
-            for hit in run(SearchParams(q="NATO", collapse=True, offset=offset, limit=2)).hits]
+    seen = [
+        hit.article.story_id
+        for offset in (0, 2)
+        for hit in run(SearchParams(q="NATO", collapse=True, offset=offset, limit=2)).hits
+    ]
     assert sorted(seen) == sorted(by_story)
     within = run(SearchParams(q="NATO", story=libya))
     assert {hit.article.pk for hit in within.hits} == {demo[s].pk for s in ("000", "003", "004")}
@@ -162,14 +195,19 @@ def test_story_json_api(demo: dict[str, Article], client: Client) -> None:
     rest = client.get(listed["next"]).json()
     stories = listed["results"] + rest["results"]
     libya = next(s for s in stories if s["id"] == demo["000"].story_id)
-    assert sorted(a["id"] for a in libya["articles"]) == sorted(demo[s].pk for s in ("000", "003", "004"))
+    assert sorted(a["id"] for a in libya["articles"]) == sorted(
+        demo[s].pk for s in ("000", "003", "004")
+    )
     assert libya["languages"] == ["en", "vi"] and libya["matches"] == 3
     assert all(a["story_id"] == libya["id"] for a in libya["articles"])
 
     one = client.get(f"/api/stories/{libya['id']}/").json()
     assert one["title"] == "NATO chief: No plans for combat troops in Libya"
     assert [a["published"] for a in one["articles"]] == ["2016-04-05", "2016-04-13", "2016-05-21"]
-    shares = {row["language"]: (row["articles"], row["share_percent"]) for row in one["coverage"]["languages"]}
+    shares = {
+        row["language"]: (row["articles"], row["share_percent"])
+        for row in one["coverage"]["languages"]
+    }
     assert shares == {"en": (2, 67), "vi": (1, 33)}
     first_vi = next(r for r in one["coverage"]["languages"] if r["language"] == "vi")["first"]
     assert first_vi["id"] == demo["000"].pk
@@ -177,7 +215,9 @@ def test_story_json_api(demo: dict[str, Article], client: Client) -> None:
     assert {"NATO", "Libya", "Jens Stoltenberg"} <= set(names[:5])
     assert {s["language"] for s in one["summary"]} == {"en", "vi"}
     assert client.get("/api/stories/999999/").status_code == 404
-    assert client.get("/api/stories/", {"from": "2020-01-01", "to": "2019-01-01"}).status_code == 400
+    assert (
+        client.get("/api/stories/", {"from": "2020-01-01", "to": "2019-01-01"}).status_code == 400
+    )
 
 
 def test_story_pages_and_links(demo: dict[str, Article], client: Client) -> None:
@@ -192,30 +232,46 @@ def test_story_pages_and_links(demo: dict[str, Article], client: Client) -> None
     index = client.get("/stories/").content.decode()
     assert f'href="/stories/{libya.pk}/"' in index
     assert f'href="/stories/{demo["001"].story_id}/"' not in index
-    assert f'href="/stories/{demo["001"].story_id}/"' in client.get("/stories/", {"singles": "1"}).content.decode()
+    assert (
+        f'href="/stories/{demo["001"].story_id}/"'
+        in client.get("/stories/", {"singles": "1"}).content.decode()
+    )
     libya_entity = Entity.objects.get(registry_id="country-ly")
     soleimani = Entity.objects.get(name_en="Qassem Soleimani")
-    assert f'href="/stories/{libya.pk}/"' in client.get("/stories/", {"entity": libya_entity.pk}).content.decode()
-    assert f'href="/stories/{libya.pk}/"' not in client.get("/stories/", {"entity": soleimani.pk, "singles": 1}).content.decode()
+    assert (
+        f'href="/stories/{libya.pk}/"'
+        in client.get("/stories/", {"entity": libya_entity.pk}).content.decode()
+    )
+    assert (
+        f'href="/stories/{libya.pk}/"'
+        not in client.get("/stories/", {"entity": soleimani.pk, "singles": 1}).content.decode()
+    )
     assert client.get("/stories/", {"from": "nonsense"}).status_code == 400
     # Search results and article pages link to their story.
     assert f'href="/stories/{libya.pk}/"' in client.get("/search/", {"q": "Libya"}).content.decode()
-    assert f'href="/stories/{libya.pk}/"' in client.get(f"/articles/{demo['003'].pk}/").content.decode()
+    assert (
+        f'href="/stories/{libya.pk}/"'
+        in client.get(f"/articles/{demo['003'].pk}/").content.decode()
+    )
 
 
-def test_curators_split_merge_rename_pin_and_move_stick(demo: dict[str, Article], admin_client: Client,
-                                                         django_capture_on_commit_callbacks: Any) -> None:
+def test_curators_split_merge_rename_pin_and_move_stick(
+    demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     libya = demo["000"].story_id
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post("/admin/articles/article/", {"action": "split_story",
-                                                       "_selected_action": [demo["000"].pk]})
+        admin_client.post(
+            "/admin/articles/article/",
+            {"action": "split_story", "_selected_action": [demo["000"].pk]},
+        )
     split = Article.objects.get(pk=demo["000"].pk)
     assert split.story_locked and split.story_id != libya
     # Rename: the curator's headline survives regrouping.
     story = Story.objects.get(pk=libya)
-    response = admin_client.post(f"/admin/articles/story/{libya}/change/", {
-        "title": "NATO và Libya / NATO and Libya", "pinned": "on",
-        **_inline_management(story)})
+    response = admin_client.post(
+        f"/admin/articles/story/{libya}/change/",
+        {"title": "NATO và Libya / NATO and Libya", "pinned": "on", **_inline_management(story)},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     regroup(everything=True)
     split.refresh_from_db()
@@ -226,8 +282,10 @@ def test_curators_split_merge_rename_pin_and_move_stick(demo: dict[str, Article]
 
     # Merge the split-off story back: its page redirects, and grouping never refills it.
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post("/admin/articles/story/", {"action": "merge_stories",
-                                                     "_selected_action": [libya, split.story_id]})
+        admin_client.post(
+            "/admin/articles/story/",
+            {"action": "merge_stories", "_selected_action": [libya, split.story_id]},
+        )
     gone = split.story_id
     assert Story.objects.get(pk=gone).merged_into_id == libya
     assert admin_client.get(f"/stories/{gone}/").url == f"/stories/{libya}/"
@@ -236,21 +294,26 @@ def test_curators_split_merge_rename_pin_and_move_stick(demo: dict[str, Article]
     # Move Iraq 2020 into the story by hand: it stays there through regrouping.
     iraq = demo["001"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"/admin/articles/article/{iraq.pk}/change/", _article_form(iraq, story=libya))
+        response = admin_client.post(
+            f"/admin/articles/article/{iraq.pk}/change/", _article_form(iraq, story=libya)
+        )
     assert response.status_code == 302, response.content.decode()[:3000]
     regroup(everything=True)
     iraq.refresh_from_db()
     assert iraq.story_id == libya and iraq.story_locked
     assert Story.objects.get(pk=libya).article_count == 4
     assert {h.article.pk for h in run(SearchParams(story=libya)).hits} == {
-        demo[s].pk for s in ("000", "001", "003", "004")}
+        demo[s].pk for s in ("000", "001", "003", "004")
+    }
 
 
-def test_hiding_an_article_updates_its_story(demo: dict[str, Article], admin_client: Client,
-                                             django_capture_on_commit_callbacks: Any) -> None:
+def test_hiding_an_article_updates_its_story(
+    demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post("/admin/articles/article/", {"action": "hide",
-                                                       "_selected_action": [demo["004"].pk]})
+        admin_client.post(
+            "/admin/articles/article/", {"action": "hide", "_selected_action": [demo["004"].pk]}
+        )
     story = Story.objects.get(pk=demo["000"].story_id)
     assert story.article_count == 2 and story.lead_id == demo["003"].pk
     assert story.title == demo["003"].title
@@ -261,7 +324,8 @@ def test_evaluate_stories_scores_the_seeds_and_refuses_a_used_database(settings:
     call_command("load_entities", stdout=StringIO())
     call_command("evaluate_stories", "--sets", "seeds", stdout=out)
     assert out.getvalue().strip() == (
-        "seeds              articles     5  gold pairs      3  predicted      3  P 1.000  R 1.000")
+        "seeds              articles     5  gold pairs      3  predicted      3  P 1.000  R 1.000"
+    )
     with pytest.raises(CommandError, match="needs an empty database"):
         call_command("evaluate_stories", "--sets", "seeds", stdout=StringIO())
 
@@ -287,8 +351,12 @@ def test_evaluate_stories_on_a_reuters_day(registry: None) -> None:
 
 def _inline_management(story: Story) -> dict[str, Any]:
     count = story.articles.count()
-    data: dict[str, Any] = {"articles-TOTAL_FORMS": count, "articles-INITIAL_FORMS": count,
-                            "articles-MIN_NUM_FORMS": 0, "articles-MAX_NUM_FORMS": 1000}
+    data: dict[str, Any] = {
+        "articles-TOTAL_FORMS": count,
+        "articles-INITIAL_FORMS": count,
+        "articles-MIN_NUM_FORMS": 0,
+        "articles-MAX_NUM_FORMS": 1000,
+    }
     for n, article in enumerate(story.articles.order_by("published", "id")):
         data[f"articles-{n}-id"] = article.pk
         data[f"articles-{n}-story"] = story.pk
@@ -298,20 +366,28 @@ def _inline_management(story: Story) -> dict[str, Any]:
 def _article_form(article: Article, **changes: Any) -> dict[str, Any]:
     article.refresh_from_db()
     data: dict[str, Any] = {
-        "title": article.title, "source": article.source_id or "", "language": article.language,
-        "url": article.url or "", "visibility": article.visibility,
+        "title": article.title,
+        "source": article.source_id or "",
+        "language": article.language,
+        "url": article.url or "",
+        "visibility": article.visibility,
         "published": article.published.isoformat() if article.published else "",
-        "published_precision": article.published_precision, "body": article.body,
-        "story": article.story_id or "", "copy_of": article.copy_of_id or "",
-        "topic_links-TOTAL_FORMS": 0, "topic_links-INITIAL_FORMS": 0,
-        "topic_links-MIN_NUM_FORMS": 0, "topic_links-MAX_NUM_FORMS": 1000,
+        "published_precision": article.published_precision,
+        "body": article.body,
+        "story": article.story_id or "",
+        "copy_of": article.copy_of_id or "",
+        "topic_links-TOTAL_FORMS": 0,
+        "topic_links-INITIAL_FORMS": 0,
+        "topic_links-MIN_NUM_FORMS": 0,
+        "topic_links-MAX_NUM_FORMS": 1000,
     }
     data.update(changes)
     return data
 
 
-def test_an_index_written_before_stories_is_rebuilt_by_make_run(demo: dict[str, Article],
-                                                                 search_index: Path) -> None:
+def test_an_index_written_before_stories_is_rebuilt_by_make_run(
+    demo: dict[str, Article], search_index: Path
+) -> None:
     import shutil
 
     from haystack import connections
@@ -319,15 +395,20 @@ def test_an_index_written_before_stories_is_rebuilt_by_make_run(demo: dict[str, 
 
     shutil.rmtree(search_index)
     search_index.mkdir()
-    index.create_in(str(search_index), fields.Schema(id=fields.ID(stored=True, unique=True),
-                                                     text=fields.TEXT()))
+    index.create_in(
+        str(search_index), fields.Schema(id=fields.ID(stored=True, unique=True), text=fields.TEXT())
+    )
     connections.reload("default")
     out = StringIO()
     call_command("process_index_queue", "--rebuild-if-outdated", stdout=out)
-    lacking = ("copy, entities, language, published, published_sort, source_id, story, "
-               "text_en, text_exact, title, topics, year")
-    assert out.getvalue().splitlines() == [f"index lacks {lacking}: re-indexing 5 articles",
-                                           "indexed 5, still queued 0"]
+    lacking = (
+        "copy, entities, language, published, published_sort, source_id, story, "
+        "text_en, text_exact, title, topics, year"
+    )
+    assert out.getvalue().splitlines() == [
+        f"index lacks {lacking}: re-indexing 5 articles",
+        "indexed 5, still queued 0",
+    ]
     assert run(SearchParams(q="NATO", collapse=True)).total == 3
     out = StringIO()
     call_command("process_index_queue", "--rebuild-if-outdated", stdout=out)

@@ -23,18 +23,25 @@ def export(client: Client, url: str = "/api/articles/", **params: Any) -> dict[s
     return response.json()
 
 
-def test_home_lists_latest_articles_and_sources(client: Client, indexed: Callable[..., Article]) -> None:
+def test_home_lists_latest_articles_and_sources(
+    client: Client, indexed: Callable[..., Article]
+) -> None:
     source = make_source(name="VOV.VN")
-    indexed(title="Tin mới nhất về NATO", source=source, published=date(2016, 5, 21),
-            published_precision="day")
+    indexed(
+        title="Tin mới nhất về NATO",
+        source=source,
+        published=date(2016, 5, 21),
+        published_precision="day",
+    )
     page = client.get("/").content.decode()
     assert "Tin mới nhất về NATO" in page
     assert "VOV.VN" in page
     assert 'name="q"' in page
 
 
-def test_search_page_shows_ranked_highlighted_results(client: Client,
-                                                      indexed: Callable[..., Article]) -> None:
+def test_search_page_shows_ranked_highlighted_results(
+    client: Client, indexed: Callable[..., Article]
+) -> None:
     indexed(title="Iraq bật đèn xanh", body="Chính phủ Iraq đã bật đèn xanh cho NATO.")
     response = client.get("/search/", {"q": "bat den xanh"})
     page = response.content.decode()
@@ -44,11 +51,19 @@ def test_search_page_shows_ranked_highlighted_results(client: Client,
     assert '<span id="result-count">1</span>' in page
 
 
-def test_article_text_is_escaped_everywhere(client: Client, indexed: Callable[..., Article]) -> None:
-    article = indexed(title="<script>alert('t')</script> tiêu đề",
-                      body="Trước <script>alert('b')</script> sau <b>đậm</b>.")
-    pages = [client.get("/search/", {"q": "tiêu đề"}), client.get("/search/", {"q": "script"}),
-             client.get(f"/articles/{article.pk}/"), client.get("/")]
+def test_article_text_is_escaped_everywhere(
+    client: Client, indexed: Callable[..., Article]
+) -> None:
+    article = indexed(
+        title="<script>alert('t')</script> tiêu đề",
+        body="Trước <script>alert('b')</script> sau <b>đậm</b>.",
+    )
+    pages = [
+        client.get("/search/", {"q": "tiêu đề"}),
+        client.get("/search/", {"q": "script"}),
+        client.get(f"/articles/{article.pk}/"),
+        client.get("/"),
+    ]
     for response in pages:
         html = response.content.decode()
         assert "<script>" not in html
@@ -62,13 +77,17 @@ def test_article_text_is_escaped_everywhere(client: Client, indexed: Callable[..
         ({"q": "x" * 501}, "at most 500 characters"),
         ({"q": "nato", "language": "fr"}, "Select a valid choice"),
         ({"q": "nato", "from": "2016-13-45"}, "Enter a valid date"),
-        ({"q": "nato", "from": "2020-01-01", "to": "2019-01-01"}, "start date is after the end date"),
+        (
+            {"q": "nato", "from": "2020-01-01", "to": "2019-01-01"},
+            "start date is after the end date",
+        ),
         ({"q": "nato", "source": "abc"}, "Enter a whole number"),
         ({"q": "nato", "page": "0"}, "greater than or equal to 1"),
     ],
 )
-def test_bad_search_parameters_give_a_clear_message(client: Client, params: dict[str, str],
-                                                   message: str) -> None:
+def test_bad_search_parameters_give_a_clear_message(
+    client: Client, params: dict[str, str], message: str
+) -> None:
     page = client.get("/search/", params)
     assert page.status_code == 400
     assert message in page.content.decode()
@@ -79,12 +98,19 @@ def test_bad_search_parameters_give_a_clear_message(client: Client, params: dict
     assert message in str(body["fields"])
 
 
-def test_article_page_shows_date_precision_source_and_original(client: Client,
-                                                               indexed: Callable[..., Article]) -> None:
+def test_article_page_shows_date_precision_source_and_original(
+    client: Client, indexed: Callable[..., Article]
+) -> None:
     source = make_source(name="Al Jazeera", domain="aljazeera.com")
-    article = indexed(title="NATO chief", body="Body.", language="en", source=source,
-                      url="https://www.aljazeera.com/news/nato", published=date(2016, 4, 1),
-                      published_precision="month")
+    article = indexed(
+        title="NATO chief",
+        body="Body.",
+        language="en",
+        source=source,
+        url="https://www.aljazeera.com/news/nato",
+        published=date(2016, 4, 1),
+        published_precision="month",
+    )
     page = client.get(f"/articles/{article.pk}/").content.decode()
     assert "April 2016" in page
     assert "precision: month" in page
@@ -103,8 +129,9 @@ def test_source_page_lists_its_articles(client: Client, indexed: Callable[..., A
     assert client.get("/sources/999999/").status_code == 404
 
 
-def test_hidden_article_is_gone_from_pages_and_export(client: Client,
-                                                      indexed: Callable[..., Article]) -> None:
+def test_hidden_article_is_gone_from_pages_and_export(
+    client: Client, indexed: Callable[..., Article]
+) -> None:
     article = indexed(title="Stoltenberg bí mật", visibility="hidden")
     assert client.get(f"/articles/{article.pk}/").status_code == 404
     assert "Stoltenberg" not in client.get("/").content.decode()
@@ -113,9 +140,14 @@ def test_hidden_article_is_gone_from_pages_and_export(client: Client,
 
 def test_export_shape(client: Client, indexed: Callable[..., Article]) -> None:
     source = make_source(name="VOV.VN", domain="vov.vn")
-    article = indexed(title="NATO không có kế hoạch", body="Tổng Thư ký NATO Jens Stoltenberg.",
-                      source=source, published=date(2016, 5, 21), published_precision="day",
-                      url="https://vov.vn/nato-123")
+    article = indexed(
+        title="NATO không có kế hoạch",
+        body="Tổng Thư ký NATO Jens Stoltenberg.",
+        source=source,
+        published=date(2016, 5, 21),
+        published_precision="day",
+        url="https://vov.vn/nato-123",
+    )
     data = export(client, q="stoltenberg")
     assert data["count"] == 1
     assert data["next"] is None
@@ -144,8 +176,9 @@ def test_export_cursor_returns_every_match(client: Client, indexed: Callable[...
     assert len(ids) == 57 == len(set(ids))
 
 
-def test_export_without_query_lists_everything_newest_first(client: Client,
-                                                            indexed: Callable[..., Article]) -> None:
+def test_export_without_query_lists_everything_newest_first(
+    client: Client, indexed: Callable[..., Article]
+) -> None:
     old = indexed(title="Old", published=date(2001, 1, 1), published_precision="day")
     new = indexed(title="New", published=date(2020, 1, 1), published_precision="day")
     undated = indexed(title="Undated")
@@ -159,8 +192,9 @@ def test_export_rejects_a_forged_cursor(client: Client) -> None:
     assert "cursor" in response.json()["fields"]
 
 
-def test_search_and_export_query_counts(client: Client, indexed: Callable[..., Article],
-                                        django_assert_max_num_queries: Any) -> None:
+def test_search_and_export_query_counts(
+    client: Client, indexed: Callable[..., Article], django_assert_max_num_queries: Any
+) -> None:
     source = make_source()
     for n in range(15):
         indexed(title=f"NATO {n}", source=source)
@@ -175,6 +209,8 @@ def test_search_and_export_query_counts(client: Client, indexed: Callable[..., A
 def test_the_filter_form_as_a_browser_sends_it_is_valid(client: Client, indexed: Any) -> None:
     # "any language" and empty dates arrive as empty values: they mean no filter.
     article = indexed(title="NATO chief", body="Body.", language="en")
-    page = client.get("/search/", {"q": "nato", "language": "", "from": "", "to": "", "collapse": "1"})
+    page = client.get(
+        "/search/", {"q": "nato", "language": "", "from": "", "to": "", "collapse": "1"}
+    )
     assert page.status_code == 200
     assert f'href="/articles/{article.pk}/"' in page.content.decode()

@@ -23,8 +23,22 @@ from articles.entities.store import (
 )
 
 __all__ = [
-    "DATA_PATH", "Alias", "CandidateName", "EntityProfile", "EntityRecord", "Linker",
-    "MentionSpan", "MonthCount", "RegistryError", "country_records", "current_linker",
-    "link_article", "load_registry", "merge", "profile", "read_entities", "relink",
+    "DATA_PATH",
+    "Alias",
+    "CandidateName",
+    "EntityProfile",
+    "EntityRecord",
+    "Linker",
+    "MentionSpan",
+    "MonthCount",
+    "RegistryError",
+    "country_records",
+    "current_linker",
+    "link_article",
+    "load_registry",
+    "merge",
+    "profile",
+    "read_entities",
+    "relink",
     "sync_registry",
 ]

@@ -33,11 +33,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from articles.text import WORD, fold, nfc
 from articles.entities.candidates import STARTERS, CandidateName, capitalised_runs, trim_run
-from articles.entities.words import HYPHENS, Doc, alias_words, name_key
-from articles.text import VI_SYLLABLE
 from articles.entities.registry import EntityRecord
+from articles.entities.words import HYPHENS, Doc, alias_words, name_key
+from articles.text import VI_SYLLABLE, WORD, fold, nfc
 
 # Combining tone marks: Vietnamese writers place them on different vowels ("hoà"/"hòa").
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -76,6 +75,7 @@ _VI_NOT_PLACE = frozenset(
 # One-syllable aliases that open sentences as ordinary words ("Anh cho biết", "Ấn nút").
 _VI_STRICT_AT_START = frozenset({"anh", "an", "ao"})
 _VI_COORDINATORS = frozenset({"va", "voi", "cung", "and"})
+
 
 @dataclass(frozen=True)
 class MentionSpan:

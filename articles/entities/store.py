@@ -18,9 +18,9 @@ from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
 
 from articles.entities.linking import Linker
+from articles.entities.registry import Alias, EntityRecord
 from articles.indexing import enqueue
 from articles.models import Article, Entity, EntityAlias, EntityStatus, Mention, Visibility
-from articles.entities.registry import Alias, EntityRecord
 
 
 def sync_registry(records: Iterable[EntityRecord]) -> tuple[int, int]:
@@ -34,11 +34,18 @@ def sync_registry(records: Iterable[EntityRecord]) -> tuple[int, int]:
             entity = existing.get(record.id)
             if entity is None:
                 entity = Entity.objects.create(
-                    registry_id=record.id, kind=record.kind, name_en=record.name_en,
-                    name_vi=record.name_vi, description=record.description)
+                    registry_id=record.id,
+                    kind=record.kind,
+                    name_en=record.name_en,
+                    name_vi=record.name_vi,
+                    description=record.description,
+                )
                 made_entities += 1
-            new = [EntityAlias(entity=entity, text=a.text, language=a.lang, is_acronym=a.acronym)
-                   for a in record.aliases if (record.id, a.text, a.lang) not in have]
+            new = [
+                EntityAlias(entity=entity, text=a.text, language=a.lang, is_acronym=a.acronym)
+                for a in record.aliases
+                if (record.id, a.text, a.lang) not in have
+            ]
             EntityAlias.objects.bulk_create(new, ignore_conflicts=True)
             made_aliases += len(new)
     return made_entities, made_aliases
@@ -47,7 +54,8 @@ def sync_registry(records: Iterable[EntityRecord]) -> tuple[int, int]:
 def current_linker() -> Linker:
     """The Linker for the aliases in the database now (rebuilt only when they change)."""
     state = EntityAlias.objects.filter(entity__status=EntityStatus.ACTIVE).aggregate(
-        n=Count("id"), last=Max("id"), changed=Max("entity__updated_at"))
+        n=Count("id"), last=Max("id"), changed=Max("entity__updated_at")
+    )
     return _linker(state["n"], state["last"], state["changed"])
 
 
@@ -55,12 +63,14 @@ def current_linker() -> Linker:
 def _linker(*version: object) -> Linker:
     aliases: dict[int, list[Alias]] = {}
     for entity_id, text, language, acronym in EntityAlias.objects.filter(
-            entity__status=EntityStatus.ACTIVE).values_list("entity_id", "text", "language",
-                                                            "is_acronym"):
+        entity__status=EntityStatus.ACTIVE
+    ).values_list("entity_id", "text", "language", "is_acronym"):
         aliases.setdefault(entity_id, []).append(Alias(text, language, acronym))
     records = [
         EntityRecord(str(pk), kind, en, vi, "", tuple(aliases.get(pk, ())))
-        for pk, kind, en, vi in Entity.objects.active().values_list("pk", "kind", "name_en", "name_vi")
+        for pk, kind, en, vi in Entity.objects.active().values_list(
+            "pk", "kind", "name_en", "name_vi"
+        )
     ]
     return Linker(records)
 
@@ -72,8 +82,9 @@ def link_article(article: Article, linker: Linker | None = None) -> dict[int, in
     text = f"{article.title}\n\n{article.body}"
     counts = {int(pk): n for pk, n in linker.find_mentions(text, article.language or "").items()}
     Mention.objects.filter(article=article).delete()
-    Mention.objects.bulk_create(Mention(article=article, entity_id=pk, count=n)
-                                for pk, n in counts.items())
+    Mention.objects.bulk_create(
+        Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()
+    )
     _record_candidates(linker, text, article.language or "")
     return counts
 
@@ -85,7 +96,9 @@ def _record_candidates(linker: Linker, text: str, language: str) -> None:
     for name in names:
         if name not in known:
             entity = Entity.objects.create(
-                status=EntityStatus.CANDIDATE, **{"name_vi" if language == "vi" else "name_en": name})
+                status=EntityStatus.CANDIDATE,
+                **{"name_vi" if language == "vi" else "name_en": name},
+            )
             EntityAlias.objects.create(entity=entity, text=name, language=language)
 
 
@@ -108,21 +121,35 @@ class EntityProfile:
 def profile(entity: Entity, limit: int = 50) -> EntityProfile:
     """What the entity page shows: its articles, mentions per month, its company."""
     mentions = Mention.objects.filter(entity=entity, article__visibility=Visibility.PUBLISHED)
-    articles = list(Article.objects.visible().filter(mentions__entity=entity)
-                    .select_related("source").order_by("-published", "-id")[:limit])
-    months = (mentions.exclude(article__published=None)
-              .annotate(month=TruncMonth("article__published")).values("month")
-              .annotate(n=Sum("count")).order_by("month"))
+    articles = list(
+        Article.objects.visible()
+        .filter(mentions__entity=entity)
+        .select_related("source")
+        .order_by("-published", "-id")[:limit]
+    )
+    months = (
+        mentions.exclude(article__published=None)
+        .annotate(month=TruncMonth("article__published"))
+        .values("month")
+        .annotate(n=Sum("count"))
+        .order_by("month")
+    )
     peak = max((row["n"] for row in months), default=1)
     by_month = [MonthCount(row["month"], row["n"], round(100 * row["n"] / peak)) for row in months]
-    shared = (Mention.objects.filter(article__mentions__entity=entity,
-                                     article__visibility=Visibility.PUBLISHED)
-              .exclude(entity=entity).values("entity").annotate(n=Count("article", distinct=True))
-              .order_by("-n")[:15])
+    shared = (
+        Mention.objects.filter(
+            article__mentions__entity=entity, article__visibility=Visibility.PUBLISHED
+        )
+        .exclude(entity=entity)
+        .values("entity")
+        .annotate(n=Count("article", distinct=True))
+        .order_by("-n")[:15]
+    )
     others = Entity.objects.in_bulk([row["entity"] for row in shared])
     languages = dict(mentions.values_list("article__language").annotate(n=Count("id")))
-    return EntityProfile(entity, articles, by_month,
-                   [(others[row["entity"]], row["n"]) for row in shared], languages)
+    return EntityProfile(
+        entity, articles, by_month, [(others[row["entity"]], row["n"]) for row in shared], languages
+    )
 
 
 def merge(target: Entity, others: Iterable[Entity]) -> int:
@@ -137,7 +164,8 @@ def merge(target: Entity, others: Iterable[Entity]) -> int:
                     alias.save(update_fields=["entity"])
             for mention in other.mentions.all():
                 kept, created = Mention.objects.get_or_create(
-                    article_id=mention.article_id, entity=target, defaults={"count": mention.count})
+                    article_id=mention.article_id, entity=target, defaults={"count": mention.count}
+                )
                 if not created:
                     kept.count += mention.count
                     kept.save(update_fields=["count"])

@@ -22,8 +22,20 @@ from haystack import connections
 
 from articles.models import Article, IndexQueue, Precision, Source
 
-QUERIES = ["nato", "chính phủ", "market", "bóng đá", "oil prices", "kinh te", "trade OR tariff",
-           '"Hà Nội"', "bank -interest", "government", "giá vàng", "election"]
+QUERIES = [
+    "nato",
+    "chính phủ",
+    "market",
+    "bóng đá",
+    "oil prices",
+    "kinh te",
+    "trade OR tariff",
+    '"Hà Nội"',
+    "bank -interest",
+    "government",
+    "giá vàng",
+    "election",
+]
 CORPORA = ("en_bbc_news.jsonl", "vi_vntc_sample.jsonl", "en_reuters21578.jsonl")
 
 
@@ -47,11 +59,18 @@ def build(corpora: Path, count: int, batch: int = 2_000) -> int:
             title, body = record["title"] or "(untitled)", record["body"] or record["title"] or ""
             # Spread copies over the years so the timeline has a shape.
             day = date(1987, 1, 1) + timedelta(days=(n * 37) % 12_000)
-            articles.append(Article(
-                key=f"bench:{n}", title=title[:1000], body=body, language=record["lang"],
-                source=sources[name], published=day, published_precision=Precision.DAY,
-                content_hash=hashlib.sha256(f"{n}".encode()).hexdigest(),
-            ))
+            articles.append(
+                Article(
+                    key=f"bench:{n}",
+                    title=title[:1000],
+                    body=body,
+                    language=record["lang"],
+                    source=sources[name],
+                    published=day,
+                    published_precision=Precision.DAY,
+                    content_hash=hashlib.sha256(f"{n}".encode()).hexdigest(),
+                )
+            )
         with transaction.atomic():
             Article.objects.bulk_create(articles)
         made += len(articles)
@@ -96,8 +115,10 @@ def time_search(client: Client, rounds: int) -> list[Timing]:
                 response = client.get("/search/", {"q": q, "facets": facets})
                 samples[label].append(time.perf_counter() - start)
                 assert response.status_code == 200, response.status_code
-    return [Timing(label, statistics.median(values) * 1000, _p95(values) * 1000)
-            for label, values in samples.items()]
+    return [
+        Timing(label, statistics.median(values) * 1000, _p95(values) * 1000)
+        for label, values in samples.items()
+    ]
 
 
 def _p95(values: list[float]) -> float:

@@ -12,8 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from articles.entities import Linker, MentionSpan
-from articles.entities import EntityRecord
+from articles.entities import EntityRecord, Linker, MentionSpan
 
 # Which gold field each entity kind is scored against.
 FIELDS = {"place": "places", "organisation": "orgs", "person": "people"}

@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from articles.indexing import deferred_indexing
-from articles.ingest import IngestError, ingest
-from articles.ingest import RawInput
+from articles.ingest import IngestError, RawInput, ingest
 from articles.models import Article, IndexQueue
 
 SEED_STORIES = [{"000", "003", "004"}, {"001"}, {"002"}]
@@ -60,14 +59,20 @@ class PairScore:
 
     def line(self) -> str:
         refused = f"  (refused {self.refused})" if self.refused else ""
-        return (f"{self.name:18} articles {self.articles:5}  gold pairs {self.gold_pairs:6}  "
-                f"predicted {self.predicted_pairs:6}  P {self.precision:.3f}  R {self.recall:.3f}"
-                f"{refused}")
+        return (
+            f"{self.name:18} articles {self.articles:5}  gold pairs {self.gold_pairs:6}  "
+            f"predicted {self.predicted_pairs:6}  P {self.precision:.3f}  R {self.recall:.3f}"
+            f"{refused}"
+        )
 
 
-def pairwise(name: str, keys: list[str], predicted: dict[str, object],
-             same: Callable[[str, str], bool],
-             judged: Callable[[str, str], bool] = lambda a, b: True) -> PairScore:
+def pairwise(
+    name: str,
+    keys: list[str],
+    predicted: dict[str, object],
+    same: Callable[[str, str], bool],
+    judged: Callable[[str, str], bool] = lambda a, b: True,
+) -> PairScore:
     """PairScore predicted groups (key -> group id) against a gold relation, over the pairs the
     gold can judge."""
     gold = made = correct = 0
@@ -86,8 +91,9 @@ def evaluate_seeds(demo: Path) -> list[PairScore]:
     from articles.ingest import read_inputs, read_manifest
 
     manifest = read_manifest(demo / "manifest.jsonl")
-    keys = _import(item for item in read_inputs([demo], manifest=manifest)
-                   if isinstance(item, RawInput))
+    keys = _import(
+        item for item in read_inputs([demo], manifest=manifest) if isinstance(item, RawInput)
+    )
     by_seed = {key.removeprefix("file:")[:3]: key for key in keys}
     seeds = sorted(by_seed)
     gold = {seed: n for n, story in enumerate(SEED_STORIES) for seed in story}
@@ -97,8 +103,11 @@ def evaluate_seeds(demo: Path) -> list[PairScore]:
 
 
 def evaluate_reuters(corpora: Path, days: int) -> list[PairScore]:
-    records = [r for r in _read(corpora / "en_reuters21578.jsonl")
-               if r.get("date") and r.get("body") and r.get("title")]
+    records = [
+        r
+        for r in _read(corpora / "en_reuters21578.jsonl")
+        if r.get("date") and r.get("body") and r.get("title")
+    ]
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         by_day[record["date"][:10]].append(record)
@@ -137,8 +146,10 @@ def evaluate_duplicates(corpora: Path) -> list[PairScore]:
     def same(a: str, b: str) -> bool:
         return root[a] == root[b]
 
-    return [pairwise("bbc copies", keys, _copies(keys), same),
-            pairwise("bbc stories", keys, _stories(keys), same)]
+    return [
+        pairwise("bbc copies", keys, _copies(keys), same),
+        pairwise("bbc stories", keys, _stories(keys), same),
+    ]
 
 
 def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore]:
@@ -147,7 +158,9 @@ def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore]:
     of `count` articles spread over the corpus's ten topics. All are dated within one week, so
     the unrelated articles of each topic also test that grouping keeps different news apart."""
     records = _read(corpora / "vi_vntc_sample.jsonl")
-    chosen = [r for r in records if r["body"].count("\n\n") >= 2][:: max(1, len(records) // count)][:count]
+    chosen = [r for r in records if r["body"].count("\n\n") >= 2][:: max(1, len(records) // count)][
+        :count
+    ]
     items, root = [], {}
     for n, record in enumerate(chosen):
         day = date(2006, 1, 2) + timedelta(days=n % 7)
@@ -156,9 +169,15 @@ def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore]:
         root[f"corpus:{record['id']}"] = record["id"]
         if n % 2 == 0:
             paragraphs = record["body"].split("\n\n")
-            reprint = {**dated, "id": f"{record['id']}-reprint", "source": "Báo Mới",
-                       "date": (day + timedelta(days=1)).isoformat(),
-                       "body": "\n\n".join([*paragraphs[:-1], f"(Theo {record.get('source') or 'báo khác'})"])}
+            reprint = {
+                **dated,
+                "id": f"{record['id']}-reprint",
+                "source": "Báo Mới",
+                "date": (day + timedelta(days=1)).isoformat(),
+                "body": "\n\n".join(
+                    [*paragraphs[:-1], f"(Theo {record.get('source') or 'báo khác'})"]
+                ),
+            }
             items.append(_raw(reprint))
             root[f"corpus:{reprint['id']}"] = record["id"]
     keys = _import(items)
@@ -166,8 +185,10 @@ def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore]:
     def same(a: str, b: str) -> bool:
         return root[a] == root[b]
 
-    return [pairwise("vntc reprints", keys, _copies(keys), same),
-            pairwise("vntc stories", keys, _stories(keys), same)]
+    return [
+        pairwise("vntc reprints", keys, _copies(keys), same),
+        pairwise("vntc stories", keys, _stories(keys), same),
+    ]
 
 
 def _import(items: Iterable[RawInput]) -> list[str]:
@@ -184,11 +205,20 @@ def _import(items: Iterable[RawInput]) -> list[str]:
 
 
 def _raw(record: dict[str, Any]) -> RawInput:
-    fields = {"title": record.get("title") or "", "body": record.get("body") or "",
-              "language": record["lang"], "source": record.get("source") or "corpus",
-              "published": (record.get("date") or "")[:10] or None}
-    return RawInput(name=record["id"], key=f"corpus:{record['id']}", format="json",
-                    raw=json.dumps(record, ensure_ascii=False), fields=fields)
+    fields = {
+        "title": record.get("title") or "",
+        "body": record.get("body") or "",
+        "language": record["lang"],
+        "source": record.get("source") or "corpus",
+        "published": (record.get("date") or "")[:10] or None,
+    }
+    return RawInput(
+        name=record["id"],
+        key=f"corpus:{record['id']}",
+        format="json",
+        raw=json.dumps(record, ensure_ascii=False),
+        fields=fields,
+    )
 
 
 def _stories(keys: list[str]) -> dict[str, object]:

@@ -8,11 +8,23 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from articles.text import article_text, is_prose, nfc
-from articles.text import find_publication_date, parse_date_text, resolve
-from articles.text import BY_TAG, Node, Page, main_root, render, walk
-from articles.text import detect_language, language_from_code
 from articles.ingest.outlets import source
+from articles.text import (
+    BY_TAG,
+    Node,
+    Page,
+    article_text,
+    detect_language,
+    find_publication_date,
+    is_prose,
+    language_from_code,
+    main_root,
+    nfc,
+    parse_date_text,
+    render,
+    resolve,
+    walk,
+)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 # decode and UnreadableInput are also imported from here (articles.inputs) by callers.
-from articles.text import nfc
-from articles.text import SNIFF_BYTES, UnreadableInput, decode, find_encoding
+from articles.text import SNIFF_BYTES, UnreadableInput, decode, find_encoding, nfc
 
 
 @dataclass(frozen=True)
@@ -38,16 +37,32 @@ class ManifestError(ValueError):
 
 MANIFEST_NAME = "manifest.jsonl"
 # "crawled": when the page was fetched; it resolves a yearless date such as "21/5".
-_FEED_KEYS = ("url", "title", "body", "html", "published", "source", "source_domain", "language",
-              "crawled")
+_FEED_KEYS = (
+    "url",
+    "title",
+    "body",
+    "html",
+    "published",
+    "source",
+    "source_domain",
+    "language",
+    "crawled",
+)
 _MANIFEST_KEYS = ("url", "title", "published", "source", "source_domain", "language", "crawled")
 # A whole feed shares one source and language, but each line has its own URL, title and date.
 _FEED_DEFAULT_KEYS = ("source", "source_domain", "language")
 _FEED_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _README_NAMES = {"readme", "readme.md", "readme.txt", "readme.rst"}
-_JSON_TYPES = {"dict": "an object", "list": "an array", "str": "a string", "int": "a number",
-               "float": "a number", "bool": "a boolean", "NoneType": "null"}
+_JSON_TYPES = {
+    "dict": "an object",
+    "list": "an array",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "NoneType": "null",
+}
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, Any]]:

@@ -14,21 +14,30 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from articles.text import nfc
-from articles.text import find_publication_date
 from articles.entities import link_article
-from articles.ingest.extraction import Extracted, extract_html, extract_text
 from articles.indexing import deferred_indexing
+from articles.ingest.extraction import Extracted, extract_html, extract_text
 from articles.ingest.inputs import Failure, RawInput, read_inputs
 from articles.models import Article, Language, Precision, Source
 from articles.stories import file_article
+from articles.text import find_publication_date, nfc
 from articles.topics import assign_topics
 
 Status = Literal["created", "updated", "unchanged"]
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
-_COMPARED = ("url", "title", "body", "raw", "raw_format", "language", "published",
-             "published_precision", "content_hash", "source_id")
+_COMPARED = (
+    "url",
+    "title",
+    "body",
+    "raw",
+    "raw_format",
+    "language",
+    "published",
+    "published_precision",
+    "content_hash",
+    "source_id",
+)
 
 
 class IngestError(ValueError):
@@ -42,12 +51,18 @@ class ImportReport:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"created {c['created']}, updated {c['updated']}, "
-                f"unchanged {c['unchanged']}, failed {len(self.failures)}")
+        return (
+            f"created {c['created']}, updated {c['updated']}, "
+            f"unchanged {c['unchanged']}, failed {len(self.failures)}"
+        )
 
 
-def import_paths(paths: Sequence[Path], *, manifest: dict[str, dict[str, Any]] | None = None,
-                 max_bytes: int = 20 * 1024 * 1024) -> ImportReport:
+def import_paths(
+    paths: Sequence[Path],
+    *,
+    manifest: dict[str, dict[str, Any]] | None = None,
+    max_bytes: int = 20 * 1024 * 1024,
+) -> ImportReport:
     """Import every article under `paths`; report failures by name instead of stopping."""
     return ingest_all(read_inputs(paths, manifest=manifest, max_bytes=max_bytes))
 
@@ -93,9 +108,15 @@ def ingest(item: RawInput) -> tuple[Article, Status]:
     if not language and source is not None:
         language = source.language
     values: dict[str, Any] = {
-        "url": url, "title": title[:1000], "body": body, "raw": item.raw,
-        "raw_format": item.format, "language": language, "published": published,
-        "published_precision": precision, "source_id": source.pk if source else None,
+        "url": url,
+        "title": title[:1000],
+        "body": body,
+        "raw": item.raw,
+        "raw_format": item.format,
+        "language": language,
+        "published": published,
+        "published_precision": precision,
+        "source_id": source.pk if source else None,
         "content_hash": hashlib.sha256(f"{title}\n{body}".encode()).hexdigest(),
     }
     with transaction.atomic():
@@ -164,8 +185,9 @@ def _source(*, name: str | None, domain: str | None, language: str) -> Source | 
     if source is None:
         source = Source.objects.filter(name__iexact=name or domain).first()
     if source is None:
-        source = Source.objects.create(name=name or domain or "", domain=domain or None,
-                                       language=language)
+        source = Source.objects.create(
+            name=name or domain or "", domain=domain or None, language=language
+        )
     elif domain and not source.domain:
         source.domain = domain
         source.save(update_fields=["domain"])

@@ -6,6 +6,19 @@ from articles.search.run import Hit, Results, SearchParams, articles_naming, que
 from articles.search.snippets import plain, snippet
 
 __all__ = [
-    "Bar", "Facet", "FacetValue", "Hit", "Query", "Results", "SearchParams", "Term",
-    "Timeline", "articles_naming", "parse", "plain", "query_pairs", "run", "snippet",
+    "Bar",
+    "Facet",
+    "FacetValue",
+    "Hit",
+    "Query",
+    "Results",
+    "SearchParams",
+    "Term",
+    "Timeline",
+    "articles_naming",
+    "parse",
+    "plain",
+    "query_pairs",
+    "run",
+    "snippet",
 ]

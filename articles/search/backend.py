@@ -55,7 +55,9 @@ class ColumnFieldFacet(FieldFacet):
 class _CachedColumnCategorizer(ColumnCategorizer):
     def set_searcher(self, segment_searcher: Any, docoffset: int) -> None:
         reader = segment_searcher.reader()
-        self._keys = _segment_values(reader, self._fieldname, lambda: _column_keys(reader, self._fieldname))
+        self._keys = _segment_values(
+            reader, self._fieldname, lambda: _column_keys(reader, self._fieldname)
+        )
 
     def key_for(self, matcher: Any, segment_docnum: int) -> Any:
         return self._keys[segment_docnum]
@@ -64,7 +66,9 @@ class _CachedColumnCategorizer(ColumnCategorizer):
 class _CachedListsCategorizer(OverlappingCategorizer):
     def set_searcher(self, segment_searcher: Any, docoffset: int) -> None:
         reader = segment_searcher.reader()
-        self._lists = _segment_values(reader, self._fieldname, lambda: _term_lists(reader, self._fieldname))
+        self._lists = _segment_values(
+            reader, self._fieldname, lambda: _term_lists(reader, self._fieldname)
+        )
 
     def keys_for(self, matcher: Any, docid: int) -> list[Any]:
         return self._lists[docid]
@@ -173,8 +177,9 @@ class LockingWhooshBackend(WhooshSearchBackend):
             for doc in docs:
                 writer.update_document(**doc)
 
-    def search(self, query_string: str, start_offset: int = 0, end_offset: int | None = None,
-               **kwargs: Any) -> dict[str, Any]:
+    def search(
+        self, query_string: str, start_offset: int = 0, end_offset: int | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         # A writer that merges segments deletes the files of the old ones; a search whose
         # table of contents still lists them reads the index again and finds the merged one.
         for attempt in range(_SEARCH_ATTEMPTS):
@@ -186,19 +191,22 @@ class LockingWhooshBackend(WhooshSearchBackend):
                 self.index = self.index.refresh()
         raise AssertionError("unreachable")
 
-    def _search(self, query_string: str, start_offset: int = 0, end_offset: int | None = None,
-                **kwargs: Any) -> dict[str, Any]:
+    def _search(
+        self, query_string: str, start_offset: int = 0, end_offset: int | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         # haystack asks Whoosh for page int(start / length) + 1, which is the wrong page
         # when start is not a multiple of the length (haystack refills its cache in steps
         # of 10). Ask for a page size that divides start, then trim.
         if not start_offset or end_offset is None:
-            return super().search(query_string, start_offset=start_offset or 0,
-                                  end_offset=end_offset, **kwargs)
+            return super().search(
+                query_string, start_offset=start_offset or 0, end_offset=end_offset, **kwargs
+            )
         wanted = end_offset - start_offset
         size = next((d for d in range(wanted, start_offset + 1) if start_offset % d == 0), 0)
         if size:
-            found = super().search(query_string, start_offset=start_offset,
-                                   end_offset=start_offset + size, **kwargs)
+            found = super().search(
+                query_string, start_offset=start_offset, end_offset=start_offset + size, **kwargs
+            )
             found["results"] = found["results"][:wanted]
         else:
             found = super().search(query_string, start_offset=0, end_offset=end_offset, **kwargs)
@@ -206,8 +214,10 @@ class LockingWhooshBackend(WhooshSearchBackend):
         if not found["results"] and not found["hits"]:
             # Past the last page haystack reports 0 hits; the count and facets must still
             # describe the whole result set.
-            found = {**super().search(query_string, start_offset=0, end_offset=1, **kwargs),
-                     "results": []}
+            found = {
+                **super().search(query_string, start_offset=0, end_offset=1, **kwargs),
+                "results": [],
+            }
         return found
 
     def remove(self, obj_or_string: Any, commit: bool = True) -> None:

@@ -16,11 +16,20 @@ from datetime import date, timedelta
 from articles.models import Entity, Language, Source, Topic
 
 # Facet name in the URL -> field in the index.
-FILTER_FIELDS = {"language": "language", "source": "source_id", "topic": "topics",
-                 "entity": "entities"}
+FILTER_FIELDS = {
+    "language": "language",
+    "source": "source_id",
+    "topic": "topics",
+    "entity": "entities",
+}
 DATE_FIELDS = ("year", "month", "day")
-_LABELS = {"language": "Language", "source": "Source", "topic": "Topic", "entity": "Entity",
-           "year": "Year"}
+_LABELS = {
+    "language": "Language",
+    "source": "Source",
+    "topic": "Topic",
+    "entity": "Entity",
+    "year": "Year",
+}
 # Long facets (entities) show their most frequent values only; counts stay exact.
 _MAX_VALUES = 15
 
@@ -64,14 +73,22 @@ Toggle = Callable[[str, str], str]
 Narrow = Callable[[date, date], str]
 
 
-def build_facets(counts: Counts, selected: dict[str, tuple[str, ...]], toggle: Toggle,
-                 date_range: tuple[date | None, date | None], narrow: Narrow) -> list[Facet]:
+def build_facets(
+    counts: Counts,
+    selected: dict[str, tuple[str, ...]],
+    toggle: Toggle,
+    date_range: tuple[date | None, date | None],
+    narrow: Narrow,
+) -> list[Facet]:
     """Facets in display order, each value labelled, counted and linked."""
     facets = []
     for name, field in FILTER_FIELDS.items():
         # 0 and "" are what a column holds for "no value" (an article with no source).
-        pairs = [(str(value), count) for value, count in counts.get(field, [])
-                 if value not in (None, "", 0, "0")]
+        pairs = [
+            (str(value), count)
+            for value, count in counts.get(field, [])
+            if value not in (None, "", 0, "0")
+        ]
         chosen = selected.get(name, ())
         # A selected value with no match left still shows, so it can be unselected.
         pairs += [(value, 0) for value in chosen if value not in {v for v, _ in pairs}]
@@ -83,20 +100,30 @@ def build_facets(counts: Counts, selected: dict[str, tuple[str, ...]], toggle: T
         ]
         if values:
             facets.append(Facet(name, _LABELS[name], values))
-    years = sorted((int(str(v)), c) for v, c in counts.get("year", [])
-                   if v not in (None, "") and 0 < int(str(v)) < 10_000)
+    years = sorted(
+        (int(str(v)), c)
+        for v, c in counts.get("year", [])
+        if v not in (None, "") and 0 < int(str(v)) < 10_000
+    )
     if years:
         values = []
         for year, count in reversed(years):
             start, end = date(year, 1, 1), date(year, 12, 31)
-            values.append(FacetValue(str(year), str(year), count, date_range == (start, end),
-                                     narrow(start, end)))
+            values.append(
+                FacetValue(
+                    str(year), str(year), count, date_range == (start, end), narrow(start, end)
+                )
+            )
         facets.append(Facet("year", _LABELS["year"], values))
     return facets
 
 
-def build_timeline(day_counts: Iterable[tuple[object, int]], total: int, narrow: Narrow,
-                   date_range: tuple[date | None, date | None]) -> Timeline:
+def build_timeline(
+    day_counts: Iterable[tuple[object, int]],
+    total: int,
+    narrow: Narrow,
+    date_range: tuple[date | None, date | None],
+) -> Timeline:
     """Bars by year, month or day, whichever fits the span, with empty periods filled in."""
     days: dict[date, int] = {}
     for value, count in day_counts:
@@ -119,9 +146,17 @@ def build_timeline(day_counts: Iterable[tuple[object, int]], total: int, narrow:
     while cursor <= last:
         start, end = _period(cursor, granularity)
         count = buckets.get(start, 0)
-        bars.append(Bar(_bar_label(start, granularity), start, end, count,
-                        round(100 * count / tallest), date_range == (start, end),
-                        narrow(start, end)))
+        bars.append(
+            Bar(
+                _bar_label(start, granularity),
+                start,
+                end,
+                count,
+                round(100 * count / tallest),
+                date_range == (start, end),
+                narrow(start, end),
+            )
+        )
         cursor = end + timedelta(days=1)
     return Timeline(granularity, bars, total - sum(days.values()))
 
@@ -148,10 +183,17 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
         return {code: str(label) for code, label in Language.choices}
     if name == "source":
         ids = [int(v) for v in values if v.isdigit()]
-        return {str(pk): label for pk, label in Source.objects.filter(pk__in=ids).values_list("pk", "name")}
+        return {
+            str(pk): label
+            for pk, label in Source.objects.filter(pk__in=ids).values_list("pk", "name")
+        }
     if name == "topic":
-        names = {slug: f"{en} / {vi}" for slug, en, vi in
-                 Topic.objects.filter(slug__in=values).values_list("slug", "name_en", "name_vi")}
+        names = {
+            slug: f"{en} / {vi}"
+            for slug, en, vi in Topic.objects.filter(slug__in=values).values_list(
+                "slug", "name_en", "name_vi"
+            )
+        }
         return {"none": "No topic yet / Chưa phân loại", **names}
     if name == "entity":
         ids = [int(v) for v in values if v.isdigit()]

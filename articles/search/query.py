@@ -70,9 +70,16 @@ def parse(q: str) -> Query:
             negated = "-" if bare.startswith("-") else ""
         # A bare token that holds several words ("NATO’s", "Nga-Ấn") is read as a phrase.
         found = words(quoted if bare is None else bare)
-        term_list = [Term(tuple(found), phrase=len(found) > 1, negated=bool(negated))] if found else []
+        term_list = (
+            [Term(tuple(found), phrase=len(found) > 1, negated=bool(negated))] if found else []
+        )
         for i, term in enumerate(term_list):
-            if pending_or and i == 0 and not term.negated and not any(t.negated for t in clauses[-1]):
+            if (
+                pending_or
+                and i == 0
+                and not term.negated
+                and not any(t.negated for t in clauses[-1])
+            ):
                 clauses[-1].append(term)
             else:
                 clauses.append([term])

@@ -13,8 +13,8 @@ from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.entities import current_linker
-from articles.search.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
 from articles.models import Article, Entity
+from articles.search.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
 from articles.search.query import Query, folded_terms, parse, to_sq
 from articles.search.snippets import snippet
 
@@ -49,13 +49,24 @@ class SearchParams:
 
     @property
     def selected(self) -> dict[str, tuple[str, ...]]:
-        return {"language": self.languages, "source": tuple(map(str, self.sources)),
-                "topic": self.topics, "entity": tuple(map(str, self.entities))}
+        return {
+            "language": self.languages,
+            "source": tuple(map(str, self.sources)),
+            "topic": self.topics,
+            "entity": tuple(map(str, self.entities)),
+        }
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.languages or self.sources or self.topics or self.entities
-                    or self.date_from or self.date_to or self.story)
+        return bool(
+            self.languages
+            or self.sources
+            or self.topics
+            or self.entities
+            or self.date_from
+            or self.date_to
+            or self.story
+        )
 
 
 @dataclass(frozen=True)
@@ -119,8 +130,11 @@ def run(params: SearchParams) -> Results:
         page = list(loaded[params.offset : params.offset + params.limit])  # runs the search once
         total = matching = loaded.count()
         hits = [
-            Hit(result.object, (result.score or 0.0) if condition else 0.0,
-                snippet(result.object, terms))
+            Hit(
+                result.object,
+                (result.score or 0.0) if condition else 0.0,
+                snippet(result.object, terms),
+            )
             for result in page
             if result.object is not None
         ]
@@ -133,17 +147,26 @@ def run(params: SearchParams) -> Results:
         if chosen:
             field_name = FILTER_FIELDS[name]
             again = _narrowed(_base(condition, exclusions, params), params, skip=name)
-            counts[field_name] = again.facet(field_name).facet_counts().get("fields", {}).get(field_name, [])
+            counts[field_name] = (
+                again.facet(field_name).facet_counts().get("fields", {}).get(field_name, [])
+            )
     date_range = (params.date_from, params.date_to)
-    facets = build_facets(counts, params.selected, lambda n, v: _toggle(params, n, v),
-                          date_range, lambda a, b: _narrow(params, a, b))
-    timeline = build_timeline(counts.get("published_sort", []), matching,
-                              lambda a, b: _narrow(params, a, b), date_range)
+    facets = build_facets(
+        counts,
+        params.selected,
+        lambda n, v: _toggle(params, n, v),
+        date_range,
+        lambda a, b: _narrow(params, a, b),
+    )
+    timeline = build_timeline(
+        counts.get("published_sort", []), matching, lambda a, b: _narrow(params, a, b), date_range
+    )
     return Results(params, hits, total, facets, timeline, expansions)
 
 
-def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
-               scored: bool) -> tuple[list[Hit], int, int]:
+def _collapsed(
+    sqs: SearchQuerySet, params: SearchParams, terms: list[str], scored: bool
+) -> tuple[list[Hit], int, int]:
     """One hit per story, in rank order: the best-ranked article of each story; with the
     number of stories and of matching articles (facets and the timeline count articles).
 
@@ -151,8 +174,10 @@ def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
     whole result set on any engine; the page is found by reading the ranked ids (stored
     fields only, no database) until offset + limit distinct stories have been seen.
     """
-    per_story = {int(story): n for story, n in
-                 sqs.facet("story").facet_counts().get("fields", {}).get("story", [])}
+    per_story = {
+        int(story): n
+        for story, n in sqs.facet("story").facet_counts().get("fields", {}).get("story", [])
+    }
     # Articles without a story (0) are each their own item.
     total = per_story.get(0, 0) + sum(1 for story in per_story if story)
     wanted = params.offset + params.limit
@@ -160,7 +185,7 @@ def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
     seen: set[int] = set()
     start = 0
     while len(firsts) < wanted:
-        batch = list(sqs[start:start + _SCAN])
+        batch = list(sqs[start : start + _SCAN])
         for result in batch:
             story = int(getattr(result, "story", 0) or 0)
             if story and story in seen:
@@ -170,12 +195,19 @@ def _collapsed(sqs: SearchQuerySet, params: SearchParams, terms: list[str],
         if len(batch) < _SCAN:
             break
         start += _SCAN
-    chosen = firsts[params.offset:wanted]
+    chosen = firsts[params.offset : wanted]
     index = connections["default"].get_unified_index().get_index(Article)
     articles = index.read_queryset().in_bulk([pk for pk, _, _ in chosen])
-    hits = [Hit(articles[pk], score if scored else 0.0, snippet(articles[pk], terms),
-                per_story.get(story, 1) if story else 1)
-            for pk, score, story in chosen if pk in articles]
+    hits = [
+        Hit(
+            articles[pk],
+            score if scored else 0.0,
+            snippet(articles[pk], terms),
+            per_story.get(story, 1) if story else 1,
+        )
+        for pk, score, story in chosen
+        if pk in articles
+    ]
     return hits, total, sum(per_story.values())
 
 
@@ -262,8 +294,9 @@ def articles_naming(phrase: str) -> set[int]:
     ids: set[int] = set()
     offset: int | None = 0
     while offset is not None:
-        found = run(SearchParams(q=f'"{phrase}"', literal=True, facets=False, offset=offset,
-                                 limit=200))
+        found = run(
+            SearchParams(q=f'"{phrase}"', literal=True, facets=False, offset=offset, limit=200)
+        )
         ids |= {hit.article.pk for hit in found.hits}
         offset = found.next_offset
     return ids

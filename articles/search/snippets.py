@@ -9,8 +9,8 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.text import WORD, fold, nfc, stem_english
 from articles.models import Article, Language
+from articles.text import WORD, fold, nfc, stem_english
 
 SNIPPET_WORDS = 40
 # The best passage is looked for in the first words only: long texts must not make a page slow.

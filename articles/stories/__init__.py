@@ -13,6 +13,17 @@ from articles.stories.pages import (
 from articles.stories.store import file_article, merge, move, refresh, regroup
 
 __all__ = [
-    "Coverage", "StoryProfile", "file_article", "grouping", "listing", "merge", "move",
-    "opening", "profile", "refresh", "regroup", "related", "story_articles",
+    "Coverage",
+    "StoryProfile",
+    "file_article",
+    "grouping",
+    "listing",
+    "merge",
+    "move",
+    "opening",
+    "profile",
+    "refresh",
+    "regroup",
+    "related",
+    "story_articles",
 ]

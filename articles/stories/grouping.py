@@ -30,8 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from articles.text import WORD, fold
-from articles.text import VI_SYLLABLE
+from articles.text import VI_SYLLABLE, WORD, fold
 
 WINDOW_DAYS = 60
 SKETCH_SIZE = 32
@@ -75,7 +74,7 @@ def shingles(text: str) -> set[int]:
     True
     """
     words = [fold(w) for w in WORD.findall(text)]
-    grams = [" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
+    grams = [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
     return {_hash(gram) for gram in grams if gram}
 
 
@@ -91,8 +90,9 @@ def is_copy(a: set[int], b: set[int]) -> bool:
     common = len(a & b)
     resemblance = common / len(a | b)
     containment = common / min(len(a), len(b))
-    return resemblance >= COPY_RESEMBLANCE or (containment >= COPY_CONTAINMENT
-                                               and min(len(a), len(b)) >= 20)
+    return resemblance >= COPY_RESEMBLANCE or (
+        containment >= COPY_CONTAINMENT and min(len(a), len(b)) >= 20
+    )
 
 
 def names(text: str) -> frozenset[str]:
@@ -105,7 +105,7 @@ def names(text: str) -> frozenset[str]:
     found = set()
     for match in _NAME.finditer(text):
         word = match.group().split("-")[0]
-        before = text[max(0, match.start() - 3):match.start()]
+        before = text[max(0, match.start() - 3) : match.start()]
         if not (word[0].isupper() and len(word) >= 3 and before) or _SENTENCE_END.search(before):
             continue
         lower = word.lower()
@@ -154,8 +154,12 @@ def bar(days_apart: int) -> float:
     return BASE_BAR + BAR_PER_DAY * days_apart
 
 
-def choose_story(article: ArticleProfile, candidates: Iterable[ArticleProfile], idf: Mapping[int, float],
-                 sizes: Mapping[int, int] | None = None) -> int | None:
+def choose_story(
+    article: ArticleProfile,
+    candidates: Iterable[ArticleProfile],
+    idf: Mapping[int, float],
+    sizes: Mapping[int, int] | None = None,
+) -> int | None:
     """The story `article` joins, or None for a new story.
 
     A story's margin is the mean of (similarity - bar) over its LINK_MEMBERS closest members
@@ -186,8 +190,9 @@ def choose_story(article: ArticleProfile, candidates: Iterable[ArticleProfile], 
 
 def idf_weights(document_frequency: Mapping[int, int], total: int) -> dict[int, float]:
     """Smoothed inverse document frequency per entity id."""
-    return {entity: math.log((total + 1) / (df + 1)) + 1.0
-            for entity, df in document_frequency.items()}
+    return {
+        entity: math.log((total + 1) / (df + 1)) + 1.0 for entity, df in document_frequency.items()
+    }
 
 
 def _salient(counts: Mapping[int, int], idf: Mapping[int, float]) -> dict[int, float]:

@@ -9,7 +9,16 @@ from datetime import date
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 
-from articles.models import Article, ArticleTopic, Entity, EntityStatus, Mention, Story, Topic, Visibility
+from articles.models import (
+    Article,
+    ArticleTopic,
+    Entity,
+    EntityStatus,
+    Mention,
+    Story,
+    Topic,
+    Visibility,
+)
 from articles.text import sentences as split_sentences
 
 # "VOV.VN - ", "HOUSTON, March 2 - ": an outlet or dateline before the first sentence.
@@ -44,16 +53,27 @@ def profile(story: Story) -> StoryProfile:
     by_language = _coverage(articles, lambda a: a.get_language_display() if a.language else "?")
     by_source = _coverage(articles, lambda a: a.source.name if a.source else "unknown source")
     summary = [(group.first, opening(group.first.body)) for group in by_language]
-    named = (Mention.objects.filter(article__in=articles, entity__status=EntityStatus.ACTIVE)
-             .values("entity").annotate(n=Count("article", distinct=True), total=Sum("count"))
-             .order_by("-n", "-total", "entity")[:12])
+    named = (
+        Mention.objects.filter(article__in=articles, entity__status=EntityStatus.ACTIVE)
+        .values("entity")
+        .annotate(n=Count("article", distinct=True), total=Sum("count"))
+        .order_by("-n", "-total", "entity")[:12]
+    )
     entities = Entity.objects.in_bulk([row["entity"] for row in named])
-    topic_rows = (ArticleTopic.objects.filter(article__in=articles).values("topic")
-                  .annotate(n=Count("article", distinct=True)).order_by("-n", "topic"))
+    topic_rows = (
+        ArticleTopic.objects.filter(article__in=articles)
+        .values("topic")
+        .annotate(n=Count("article", distinct=True))
+        .order_by("-n", "topic")
+    )
     topics = Topic.objects.in_bulk([row["topic"] for row in topic_rows])
     main = [row["entity"] for row in named[:5]]
     return StoryProfile(
-        story, articles, summary, by_language, by_source,
+        story,
+        articles,
+        summary,
+        by_language,
+        by_source,
         [(entities[row["entity"]], row["n"]) for row in named],
         [(topics[row["topic"]], row["n"]) for row in topic_rows],
         related(story, main),
@@ -64,11 +84,19 @@ def related(story: Story, entity_ids: list[int], limit: int = 5) -> list[Story]:
     """Other stories about the same main entities, those sharing the most first."""
     if not entity_ids:
         return []
-    rows = (Mention.objects.filter(entity__in=entity_ids, article__visibility=Visibility.PUBLISHED,
-                                   article__story__merged_into=None)
-            .exclude(article__story=story).exclude(article__story=None)
-            .values("article__story").annotate(n=Count("entity", distinct=True))
-            .filter(n__gte=min(2, len(entity_ids))).order_by("-n", "-article__story")[:limit])
+    rows = (
+        Mention.objects.filter(
+            entity__in=entity_ids,
+            article__visibility=Visibility.PUBLISHED,
+            article__story__merged_into=None,
+        )
+        .exclude(article__story=story)
+        .exclude(article__story=None)
+        .values("article__story")
+        .annotate(n=Count("entity", distinct=True))
+        .filter(n__gte=min(2, len(entity_ids)))
+        .order_by("-n", "-article__story")[:limit]
+    )
     found = Story.objects.listed().in_bulk([row["article__story"] for row in rows])
     return [found[row["article__story"]] for row in rows if row["article__story"] in found]
 
@@ -77,27 +105,38 @@ def story_articles(story_ids: Iterable[int]) -> dict[int, list[Article]]:
     """The visible articles of each story, oldest first, loaded for pages and JSON."""
     copies = Article.objects.visible().select_related("source").order_by("published", "id")
     found: dict[int, list[Article]] = {}
-    for article in (Article.objects.visible().filter(story__in=list(story_ids))
-                    .select_related("source", "story")
-                    .prefetch_related("mentions__entity", Prefetch("copies", queryset=copies))
-                    .order_by(F("published").asc(nulls_last=True), "id")):
+    for article in (
+        Article.objects.visible()
+        .filter(story__in=list(story_ids))
+        .select_related("source", "story")
+        .prefetch_related("mentions__entity", Prefetch("copies", queryset=copies))
+        .order_by(F("published").asc(nulls_last=True), "id")
+    ):
         found.setdefault(article.story_id, []).append(article)
     return found
 
 
-def listing(*, entity: int | None = None, topic: str | None = None, language: str | None = None,
-            date_from: date | None = None, date_to: date | None = None,
-            singles: bool = False) -> QuerySet[Story]:
+def listing(
+    *,
+    entity: int | None = None,
+    topic: str | None = None,
+    language: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    singles: bool = False,
+) -> QuerySet[Story]:
     """Stories for the stories page: pinned first, then the latest news first."""
     stories = Story.objects.listed()
     if not singles:
         stories = stories.filter(article_count__gte=2)
     if entity:
-        stories = stories.filter(pk__in=Article.objects.visible().filter(
-            mentions__entity=entity).values("story"))
+        stories = stories.filter(
+            pk__in=Article.objects.visible().filter(mentions__entity=entity).values("story")
+        )
     if topic:
-        stories = stories.filter(pk__in=Article.objects.visible().filter(
-            topics__slug=topic).values("story"))
+        stories = stories.filter(
+            pk__in=Article.objects.visible().filter(topics__slug=topic).values("story")
+        )
     if language:
         stories = stories.filter(languages__contains=language)
     if date_from:
@@ -105,7 +144,8 @@ def listing(*, entity: int | None = None, topic: str | None = None, language: st
     if date_to:
         stories = stories.filter(first_published__lte=date_to)
     return stories.select_related("lead__source").order_by(
-        "-pinned", F("last_published").desc(nulls_last=True), "-id")
+        "-pinned", F("last_published").desc(nulls_last=True), "-id"
+    )
 
 
 def opening(body: str, limit: int = 320) -> str:
@@ -130,6 +170,8 @@ def _coverage(articles: list[Article], key: Callable[[Article], str]) -> list[Co
     for article in articles:  # oldest first, so each group's first article reported first
         groups.setdefault(key(article), []).append(article)
     total = len(articles) or 1
-    rows = [Coverage(label, len(items), round(100 * len(items) / total), items[0])
-            for label, items in groups.items()]
+    rows = [
+        Coverage(label, len(items), round(100 * len(items) / total), items[0])
+        for label, items in groups.items()
+    ]
     return sorted(rows, key=lambda c: (-c.count, c.label))

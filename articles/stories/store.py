@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Count, F
 
-from articles.stories import grouping
 from articles.indexing import deferred_indexing, enqueue
 from articles.models import (
     Article,
@@ -29,6 +28,7 @@ from articles.models import (
     Story,
     Visibility,
 )
+from articles.stories import grouping
 from articles.topics import text_vector
 
 _TOP_ENTITIES = 8  # candidates come through the article's rarest entities
@@ -41,22 +41,27 @@ def file_article(article: Article) -> Story:
     with transaction.atomic():
         shingles = _shingles(article)
         Fingerprint.objects.filter(article=article).delete()
-        Fingerprint.objects.bulk_create(Fingerprint(article=article, value=value)
-                                        for value in grouping.sketch(shingles))
+        Fingerprint.objects.bulk_create(
+            Fingerprint(article=article, value=value) for value in grouping.sketch(shingles)
+        )
         family = _fold_copies(article, shingles) or [article]
         old = article.story_id
         if article.story_locked and old:
             return refresh([old])[0]
         # A copy lives in the story of its family (the earliest member that has one);
         # anything else is compared with what was filed near it in time.
-        placed = sorted((a.published or date.max, a.pk, a.story_id) for a in family
-                        if a.story_id and a.pk != article.pk)
+        placed = sorted(
+            (a.published or date.max, a.pk, a.story_id)
+            for a in family
+            if a.story_id and a.pk != article.pk
+        )
         target = placed[0][2] if placed else _choose_story(article)
         if target is None:
             alone = old and not Article.objects.filter(story_id=old).exclude(pk=article.pk).exists()
             target = old if alone else Story.objects.create().pk
-        moved = [a for a in family if a.story_id != target and (a.pk == article.pk
-                                                                or not a.story_locked)]
+        moved = [
+            a for a in family if a.story_id != target and (a.pk == article.pk or not a.story_locked)
+        ]
         Article.objects.filter(pk__in=[a.pk for a in moved]).update(story_id=target)
         article.story_id = target
         enqueue([a.pk for a in moved])
@@ -69,8 +74,11 @@ def refresh(story_ids: Iterable[int | None]) -> list[Story]:
     order = list(dict.fromkeys(pk for pk in story_ids if pk))
     found = {}
     for story in Story.objects.filter(pk__in=order):
-        members = list(Article.objects.visible().filter(story=story)
-                       .only("pk", "title", "language", "published", "copy_of_id"))
+        members = list(
+            Article.objects.visible()
+            .filter(story=story)
+            .only("pk", "title", "language", "published", "copy_of_id")
+        )
         dated = sorted(a.published for a in members if a.published)
         originals = [a for a in members if a.copy_of_id is None] or members
         lead = min(originals, key=lambda a: (a.published or date.max, a.pk), default=None)
@@ -123,7 +131,8 @@ def regroup(*, everything: bool = False) -> int:
     count = 0
     with deferred_indexing():
         for article in articles.order_by(F("published").asc(nulls_last=True), "id").iterator(
-                chunk_size=500):
+            chunk_size=500
+        ):
             if not article.story_locked:
                 file_article(article)
                 count += 1
@@ -138,10 +147,14 @@ def _fold_copies(article: Article, shingles: set[int]) -> list[Article]:
     """Point every copy of the same text at the first publication; return the family
     (this article and its copies, empty when it has none)."""
     sketch = grouping.sketch(shingles)
-    candidates = (Fingerprint.objects.filter(value__in=sketch).exclude(article=article)
-                  .values("article").annotate(n=Count("id"))
-                  .filter(n__gte=min(_MIN_SHARED_FINGERPRINTS, len(sketch)))
-                  .order_by("-n", "article")[:20])
+    candidates = (
+        Fingerprint.objects.filter(value__in=sketch)
+        .exclude(article=article)
+        .values("article")
+        .annotate(n=Count("id"))
+        .filter(n__gte=min(_MIN_SHARED_FINGERPRINTS, len(sketch)))
+        .order_by("-n", "article")[:20]
+    )
     others = Article.objects.filter(pk__in=[row["article"] for row in candidates])
     copies = [other for other in others if grouping.is_copy(shingles, _shingles(other))]
     if not copies:
@@ -181,42 +194,64 @@ def _choose_story(article: Article) -> int | None:
     shared = [e for e in counts if df.get(e, 0) > 1]
     rarest = sorted(shared, key=lambda e: (-counts[e] * idf[e], e))[:_TOP_ENTITIES]
     window = timedelta(days=grouping.WINDOW_DAYS)
-    near = (Mention.objects.filter(
-        entity_id__in=rarest,
-        article__published__range=(article.published - window, article.published + window),
-        article__published_precision=Precision.DAY, article__copy_of=None,
-        article__visibility=Visibility.PUBLISHED, article__story__isnull=False,
-        article__story__closed=False)
-        .exclude(article=article).values("article").annotate(n=Count("id"))
-        .order_by("-n", "article")[:_MAX_CANDIDATES])
+    near = (
+        Mention.objects.filter(
+            entity_id__in=rarest,
+            article__published__range=(article.published - window, article.published + window),
+            article__published_precision=Precision.DAY,
+            article__copy_of=None,
+            article__visibility=Visibility.PUBLISHED,
+            article__story__isnull=False,
+            article__story__closed=False,
+        )
+        .exclude(article=article)
+        .values("article")
+        .annotate(n=Count("id"))
+        .order_by("-n", "article")[:_MAX_CANDIDATES]
+    )
     ids = [row["article"] for row in near]
     if not ids:
         return None
-    others = Article.objects.filter(pk__in=ids).only("pk", "title", "body", "language",
-                                                       "published", "story_id")
+    others = Article.objects.filter(pk__in=ids).only(
+        "pk", "title", "body", "language", "published", "story_id"
+    )
     mentions: dict[int, dict[int, int]] = {}
     for article_id, entity_id, n in Mention.objects.filter(article__in=ids).values_list(
-            "article_id", "entity_id", "count"):
+        "article_id", "entity_id", "count"
+    ):
         mentions.setdefault(article_id, {})[entity_id] = n
     df.update(_document_frequency({e for m in mentions.values() for e in m} - set(df)))
     idf = grouping.idf_weights(df, total)
     profiles = [_profile(other, mentions.get(other.pk, {})) for other in others]
     stories = {p.story for p in profiles if p.story}
-    sizes = dict(Article.objects.filter(story__in=stories, copy_of=None).exclude(pk=article.pk)
-                 .values("story")
-                 .annotate(n=Count("id")).values_list("story", "n"))
+    sizes = dict(
+        Article.objects.filter(story__in=stories, copy_of=None)
+        .exclude(pk=article.pk)
+        .values("story")
+        .annotate(n=Count("id"))
+        .values_list("story", "n")
+    )
     return grouping.choose_story(_profile(article, counts), profiles, idf, sizes)
 
 
 def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProfile:
     text = f"{article.title}\n\n{article.body}"
     return grouping.ArticleProfile(
-        article.pk, article.published, article.language, entities,
+        article.pk,
+        article.published,
+        article.language,
+        entities,
         text_vector(article.title, article.body, article.language),
-        grouping.names(text), grouping.numbers(text), article.story_id)
+        grouping.names(text),
+        grouping.numbers(text),
+        article.story_id,
+    )
 
 
 def _document_frequency(entity_ids: Iterable[int]) -> dict[int, int]:
-    rows = (Mention.objects.filter(entity_id__in=list(entity_ids)).values("entity_id")
-            .annotate(n=Count("id")))
+    rows = (
+        Mention.objects.filter(entity_id__in=list(entity_ids))
+        .values("entity_id")
+        .annotate(n=Count("id"))
+    )
     return {row["entity_id"]: row["n"] for row in rows}

@@ -9,7 +9,7 @@ import unicodedata
 # byte-order marks: invisible in a page, but they split or glue words in the index.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
 _LINE_ENDS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
-_PROSE_END = tuple(".!?…\"”’»)")
+_PROSE_END = tuple('.!?…"”’»)')
 # A sentence ends at . ! or ? followed by space and a capital, a digit or an opening quote.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(]?[A-ZÀ-Ỹ0-9])")
 

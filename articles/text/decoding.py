@@ -16,17 +16,27 @@ class UnreadableInput(ValueError):
 # How much of a file the sniffers read (inputs.py uses it for big files and HTML too).
 SNIFF_BYTES = 64 * 1024
 _MAGIC = {
-    b"\x89PNG\r\n\x1a\n": "PNG image", b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image",
-    b"%PDF-": "PDF document", b"PK\x03\x04": "ZIP archive", b"\x1f\x8b": "gzip archive",
-    b"\xfd7zXZ\x00": "xz archive", b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
-    b"Rar!\x1a\x07": "RAR archive", b"\xd0\xcf\x11\xe0": "Microsoft Office document",
-    b"SQLite format 3\x00": "SQLite database", b"\x28\xb5\x2f\xfd": "zstd archive",
+    b"\x89PNG\r\n\x1a\n": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"%PDF-": "PDF document",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip archive",
+    b"\xfd7zXZ\x00": "xz archive",
+    b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
+    b"Rar!\x1a\x07": "RAR archive",
+    b"\xd0\xcf\x11\xe0": "Microsoft Office document",
+    b"SQLite format 3\x00": "SQLite database",
+    b"\x28\xb5\x2f\xfd": "zstd archive",
     b"\x7fELF": "ELF program",
 }
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 _BOMS = {
-    codecs.BOM_UTF32_LE: "utf-32", codecs.BOM_UTF32_BE: "utf-32", codecs.BOM_UTF8: "utf-8-sig",
-    codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16",
+    codecs.BOM_UTF32_LE: "utf-32",
+    codecs.BOM_UTF32_BE: "utf-32",
+    codecs.BOM_UTF8: "utf-8-sig",
+    codecs.BOM_UTF16_LE: "utf-16",
+    codecs.BOM_UTF16_BE: "utf-16",
 }
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _VIETNAMESE_VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
@@ -113,8 +123,11 @@ def _vietnamese_verdict(data: bytes) -> bool | None:
     except UnicodeDecodeError:
         return False
     # "ì" in Italian cp1252 text is a cp1258 acute accent; after an "s" it gives that away.
-    on_vowel = [before in _VIETNAMESE_VOWELS for before, char in zip(" " + text, text)
-                if char in _TONE_MARKS]
+    on_vowel = [
+        before in _VIETNAMESE_VOWELS
+        for before, char in zip(" " + text, text)
+        if char in _TONE_MARKS
+    ]
     if not on_vowel:
         return None
     return on_vowel.count(False) <= on_vowel.count(True) * 0.05

@@ -70,6 +70,7 @@ def language_from_code(code: str | None) -> str | None:
     primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
     return primary if primary in ("vi", "en") else None
 
+
 # The vowel groups of Vietnamese syllables, longest first so the regex tries them first.
 _NUCLEI = sorted(
     "a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uu uy ya ye ieu yeu oai oay "

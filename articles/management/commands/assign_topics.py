@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from articles.indexing import deferred_indexing, enqueue
-from articles.topics import assign_topics
 from articles.models import Article
+from articles.topics import assign_topics
 
 
 class Command(BaseCommand):

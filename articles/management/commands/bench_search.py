@@ -28,7 +28,11 @@ class Command(BaseCommand):
         client.get("/search/", {"q": "warm up"})
         timings = benchmark.time_search(client, rounds)
         for timing in timings:
-            self.stdout.write(f"{timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms")
+            self.stdout.write(
+                f"{timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms"
+            )
         with_facets, baseline = timings
-        self.stdout.write(f"ratio (facets / baseline): p50 {with_facets.p50 / baseline.p50:.2f}x, "
-                          f"p95 {with_facets.p95 / baseline.p95:.2f}x  (target: at most 2x)")
+        self.stdout.write(
+            f"ratio (facets / baseline): p50 {with_facets.p50 / baseline.p50:.2f}x, "
+            f"p95 {with_facets.p95 / baseline.p95:.2f}x  (target: at most 2x)"
+        )

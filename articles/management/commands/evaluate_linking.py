@@ -8,9 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.entities import Linker
+from articles.entities import Linker, RegistryError, load_registry
 from articles.evaluation.linking import LEAD_CHARS, GoldArticle, evaluate
-from articles.entities import RegistryError, load_registry
 
 FIELDS = ("places", "orgs")
 

@@ -19,15 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("--reuters-days", type=int, default=4)
         parser.add_argument("--sets", default="seeds,reuters,duplicates,reprints")
 
-    def handle(self, *args: Any, corpora: Path, demo: Path, reuters_days: int, sets: str,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, corpora: Path, demo: Path, reuters_days: int, sets: str, **options: Any
+    ) -> None:
         if Article.objects.exists():
-            raise CommandError("evaluate_stories imports its own articles and needs an empty "
-                               "database: run `make evaluate-stories`, which gives it one")
+            raise CommandError(
+                "evaluate_stories imports its own articles and needs an empty "
+                "database: run `make evaluate-stories`, which gives it one"
+            )
         chosen = {name.strip() for name in sets.split(",")}
         if chosen - {"seeds", "reuters", "duplicates", "reprints"}:
-            raise CommandError(f"unknown sets {sorted(chosen)}: choose from "
-                               "seeds,reuters,duplicates,reprints")
+            raise CommandError(
+                f"unknown sets {sorted(chosen)}: choose from seeds,reuters,duplicates,reprints"
+            )
         scores = []
         if "seeds" in chosen:
             scores += story_eval.evaluate_seeds(demo)

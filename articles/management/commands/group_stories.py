@@ -8,8 +8,10 @@ from articles.stories import regroup
 
 
 class Command(BaseCommand):
-    help = "File articles that have no story yet (or, with --all, every article a curator did "\
-           "not place) into stories, oldest first."
+    help = (
+        "File articles that have no story yet (or, with --all, every article a curator did "
+        "not place) into stories, oldest first."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="regroup from scratch")

@@ -6,8 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.ingest import import_paths
-from articles.ingest import ManifestError, read_manifest
+from articles.ingest import ManifestError, import_paths, read_manifest
 
 
 class Command(BaseCommand):
@@ -15,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
-        parser.add_argument("--manifest", type=Path, help="JSON Lines: what a curator knows per file")
+        parser.add_argument(
+            "--manifest", type=Path, help="JSON Lines: what a curator knows per file"
+        )
 
     def handle(self, *args: Any, paths: list[Path], manifest: Path | None, **options: Any) -> None:
         try:

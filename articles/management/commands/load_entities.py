@@ -4,8 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.entities import sync_registry
-from articles.entities import RegistryError, load_registry
+from articles.entities import RegistryError, load_registry, sync_registry
 
 
 class Command(BaseCommand):
