@@ -327,3 +327,6 @@ class Fingerprint(models.Model):
                 fields=["article", "value"], name="one_fingerprint_value_per_article"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.value:x} of article {self.article_id}"

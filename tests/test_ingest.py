@@ -187,7 +187,8 @@ def test_crawl_date_resolves_a_yearless_dateline(tmp_path: Path) -> None:
                     body=body,
                     crawled="2016-06-01",
                 ),
-                # Crawled on 10 May: 21/5 of the same year would be in the future, so the year before.
+                # Crawled on 10 May: 21/5 of the same year would be in the future, so the
+                # year before.
                 feed_line(
                     url="https://vov.vn/2",
                     title="NATO không đưa quân tới Libya (2)",

@@ -7,7 +7,8 @@ Labelled sets, all built from real text (nothing here is written by this project
   in wire order. Two articles belong together when they share the day, a topic code and an
   entity tag (place, organisation or person), or when the corpus marks one a duplicate of the
   other. Tags cannot tell whether articles of different days are one story (a story may run
-  for weeks), so only pairs from the same day (and marked duplicates) are scored. Two tags do not count: the company-results topics `earn` and `acq`, and the place
+  for weeks), so only pairs from the same day (and marked duplicates) are scored. Two tags
+  do not count: the company-results topics `earn` and `acq`, and the place
   `usa`, which is on most of the wire: two earnings reports from American firms on one day
   share "earn" and "usa" but are not one event.
 - duplicates: BBC News articles the corpus marks as duplicates (`duplicate_of`), with as many

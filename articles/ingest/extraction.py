@@ -276,7 +276,7 @@ def _select(lines: list[str], title_hint: str | None) -> tuple[str, list[str], l
 
 def _mark_repeats(lines: list[str], keys: list[str], bad: list[bool], title_key: str) -> None:
     seen: set[str] = set()
-    for i, (line, key) in enumerate(zip(lines, keys)):
+    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if key in seen:
             bad[i] = True
             continue
@@ -290,7 +290,10 @@ def _mark_repeats(lines: list[str], keys: list[str], bad: list[bool], title_key:
 
 def _keep_by_context(lines: list[str], bad: list[bool]) -> list[str]:
     """Keep prose; keep a short line only when story prose is next to it (jusText's idea)."""
-    kinds = ["bad" if b else "good" if is_prose(line) else "short" for line, b in zip(lines, bad)]
+    kinds = [
+        "bad" if b else "good" if is_prose(line) else "short"
+        for line, b in zip(lines, bad, strict=True)
+    ]
     goods = [i for i, kind in enumerate(kinds) if kind == "good"]
     if not goods:
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from itertools import islice
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +25,7 @@ def snippet(article: Article, terms: set[str], size: int = SNIPPET_WORDS) -> Saf
     backend and uses the index's own folding and stemming.
     """
     text = nfc(article.body)
-    tokens = [m for _, m in zip(range(SCAN_WORDS), WORD.finditer(text))]
+    tokens = list(islice(WORD.finditer(text), SCAN_WORDS))
     if not tokens:
         return mark_safe("")
     key = _english_key if article.language == Language.ENGLISH else _key

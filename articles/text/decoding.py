@@ -125,7 +125,7 @@ def _vietnamese_verdict(data: bytes) -> bool | None:
     # "ì" in Italian cp1252 text is a cp1258 acute accent; after an "s" it gives that away.
     on_vowel = [
         before in _VIETNAMESE_VOWELS
-        for before, char in zip(" " + text, text)
+        for before, char in zip(" " + text, text, strict=False)
         if char in _TONE_MARKS
     ]
     if not on_vowel:

@@ -1,7 +1,8 @@
 """Topics: a bilingual taxonomy and automatic topic assignment, measured on labelled corpora.
 
 The model (topics/model.py) is trained by `manage.py train_topics` on BBC (English) and VNTC
-(Vietnamese) plus any curator-labelled articles, and ships as articles/topics/data/topics-model.json.gz.
+(Vietnamese) plus any curator-labelled articles, and ships as
+articles/topics/data/topics-model.json.gz.
 `manage.py evaluate_topics` measures the shipped file on the held-out split
 (articles/evaluation/topics.py).
 """

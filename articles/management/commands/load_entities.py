@@ -8,7 +8,10 @@ from articles.entities import RegistryError, load_registry, sync_registry
 
 
 class Command(BaseCommand):
-    help = "Load the starter registry (CLDR countries + articles/entities/data/entities.jsonl); adds only."
+    help = (
+        "Load the starter registry (CLDR countries + articles/entities/data/entities.jsonl); "
+        "adds only."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
