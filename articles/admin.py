@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +21,7 @@ from articles.models import (
     EntityStatus,
     Mention,
     Source,
+    SourceQuerySet,
     Story,
     Topic,
     Visibility,
@@ -29,7 +30,9 @@ from articles.search import articles_naming
 from articles.topics import assign_topics
 
 # Curators paste bare domains; assume https (Django 6's default) rather than http.
-_URL_FIELDS = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+}
 
 
 @admin.register(Source)
@@ -41,7 +44,7 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "domain", "notes"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return super().get_queryset(request).with_article_counts()
+        return cast(SourceQuerySet, super().get_queryset(request)).with_article_counts()
 
     @admin.display(ordering="article_count", description="articles")
     def article_count(self, source: Source) -> int:
@@ -254,7 +257,14 @@ class EntityAliasAdmin(admin.ModelAdmin):
 class StoryArticleInline(admin.TabularInline):
     model = Article
     fk_name = "story"
-    fields = ["title", "source", "language", "published", "visibility", "story_locked"]
+    fields: ClassVar[list[Any]] = [
+        "title",
+        "source",
+        "language",
+        "published",
+        "visibility",
+        "story_locked",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

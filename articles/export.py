@@ -136,12 +136,15 @@ def export_response(request: HttpRequest, results: Results) -> JsonResponse:
 
 def stories_response(request: HttpRequest, results: Results) -> JsonResponse:
     """The export's shape with stories for items, each with all its visible articles."""
-    members = story_articles(hit.article.story_id for hit in results.hits if hit.article.story_id)
+    story_ids = [hit.article.story_id for hit in results.hits]
+    members = story_articles(pk for pk in story_ids if pk is not None)
     items = [
         story_to_dict(
-            hit.article.story, members.get(hit.article.story_id, [hit.article]), hit.story_matches
+            hit.article.story,
+            members.get(story_id, [hit.article]) if story_id is not None else [hit.article],
+            hit.story_matches,
         )
-        for hit in results.hits
+        for hit, story_id in zip(results.hits, story_ids, strict=True)
     ]
     return _page_response(request, results, items)
 

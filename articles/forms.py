@@ -11,7 +11,7 @@ from django import forms
 from django.core import signing
 
 from articles.models import Entity, Language, Topic
-from articles.search import SearchParams
+from articles.search import FACETS, SearchParams
 from articles.text import nfc
 
 MAX_QUERY_LENGTH = 500
@@ -87,7 +87,7 @@ class SearchForm(forms.Form):
         return end
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
             raise forms.ValidationError("The start date is after the end date.")
@@ -97,10 +97,8 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         return SearchParams(
             q=data["q"],
-            languages=tuple(sorted(data["language"])),
-            sources=data["source"],
-            topics=data["topic"],
-            entities=data["entity"],
+            # Sorted, so the same filters in another order are the same search.
+            **{facet.param: tuple(sorted(data[facet.name])) for facet in FACETS},
             date_from=data["from"],
             date_to=data["to"],
             offset=((data["page"] or 1) - 1) * limit,
@@ -128,7 +126,7 @@ class StoryListForm(forms.Form):
         self.fields["from"] = self.fields.pop("from_")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data

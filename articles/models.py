@@ -88,7 +88,7 @@ class Article(models.Model):
     )
     # Set when a curator chose the topics: re-processing then leaves them alone.
     topics_curated = models.BooleanField(default=False)
-    topics = models.ManyToManyField(
+    topics: models.ManyToManyField[Topic, ArticleTopic] = models.ManyToManyField(
         "Topic", through="ArticleTopic", related_name="articles", blank=True
     )
     # The event this article covers (articles/stories.py). `story_locked` is set when a

@@ -81,7 +81,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
             "search": SearchForm(),
             "stories": page,
             **form.chosen(),
-            "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
+            "query": urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page"]),
         },
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -131,7 +132,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # wrapped so that several processes can write to it safely (articles/search/backend.py).
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "articles.search.backend.LockingWhooshEngine")
 WHOOSH_PATH = Path(os.environ.get("WHOOSH_PATH", VAR_DIR / "whoosh"))
-HAYSTACK_CONNECTIONS = {
+HAYSTACK_CONNECTIONS: dict[str, dict[str, Any]] = {
     "default": {
         "ENGINE": SEARCH_ENGINE,
         "PATH": str(WHOOSH_PATH),

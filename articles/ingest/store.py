@@ -164,7 +164,8 @@ def _published(value: Any, extracted: Extracted) -> tuple[date | None, str]:
         match = _ISO_DATE.match(text)
         if match is None:
             raise IngestError(f"published {text!r} is not an ISO 8601 date (YYYY[-MM[-DD]])")
-        year, month, day = (int(part) if part else None for part in match.groups())
+        year = int(match[1])
+        month, day = (int(part) if part else None for part in match.groups()[1:])
         try:
             if day is not None:
                 return date(year, month or 1, day), Precision.DAY

@@ -1,13 +1,16 @@
 """Search: query parsing, one run() for page and export, facets, snippets, the haystack backend."""
 
 from articles.search.facets import Bar, Facet, FacetValue, Timeline
+from articles.search.params import FACETS, FacetField, SearchParams, query_pairs
 from articles.search.query import Query, Term, parse
-from articles.search.run import Hit, Results, SearchParams, articles_naming, query_pairs, run
+from articles.search.run import Hit, Results, articles_naming, run
 from articles.search.snippets import plain, snippet
 
 __all__ = [
+    "FACETS",
     "Bar",
     "Facet",
+    "FacetField",
     "FacetValue",
     "Hit",
     "Query",

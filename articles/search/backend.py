@@ -27,11 +27,20 @@ from haystack.utils import get_identifier
 from whoosh import fields as whoosh_fields
 from whoosh.sorting import ColumnCategorizer, FieldFacet, OverlappingCategorizer
 
+from articles.search.params import DAY_FIELD, FACETS, YEAR_FIELD
+
 # Facet fields get a per-document column, so counting reads one value per matching document.
 # Without a column Whoosh "uninverts" the field on every search: it walks every term's
 # postings in the whole index, which grows with the index, not with the result set.
-SINGLE_VALUED_FACETS = ("language", "source_id", "year", "published_sort", "story", "copy")
-MULTI_VALUED_FACETS = ("topics", "entities")
+# Besides the facets: story and copy, read when collapsing results and folding copies.
+SINGLE_VALUED_FACETS = (
+    *(facet.field for facet in FACETS if not facet.multi_valued),
+    YEAR_FIELD,
+    DAY_FIELD,
+    "story",
+    "copy",
+)
+MULTI_VALUED_FACETS = tuple(facet.field for facet in FACETS if facet.multi_valued)
 _SEARCH_ATTEMPTS = 5
 
 
@@ -113,6 +122,8 @@ whoosh_backend.FieldFacet = ColumnFieldFacet
 
 
 class LockingWhooshBackend(WhooshSearchBackend):
+    index: Any  # whoosh.index.FileIndex, set by setup()
+
     def __init__(self, connection_alias: str, **options: Any) -> None:
         super().__init__(connection_alias, **options)
         self.lock_timeout = float(options.get("WRITE_LOCK_TIMEOUT", 60))

@@ -9,27 +9,13 @@ out here, in Python, with one database query per facet that needs names.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from articles.models import Entity, Language, Source, Topic
+from articles.search.params import FACETS, YEAR_FIELD, SearchParams, narrowed_to, toggled
 
-# Facet name in the URL -> field in the index.
-FILTER_FIELDS = {
-    "language": "language",
-    "source": "source_id",
-    "topic": "topics",
-    "entity": "entities",
-}
-DATE_FIELDS = ("year", "month", "day")
-_LABELS = {
-    "language": "Language",
-    "source": "Source",
-    "topic": "Topic",
-    "entity": "Entity",
-    "year": "Year",
-}
 # Long facets (entities) show their most frequent values only; counts stay exact.
 _MAX_VALUES = 15
 
@@ -69,40 +55,40 @@ class Timeline:
 
 
 Counts = dict[str, list[tuple[object, int]]]
-Toggle = Callable[[str, str], str]
-Narrow = Callable[[date, date], str]
 
 
-def build_facets(
-    counts: Counts,
-    selected: dict[str, tuple[str, ...]],
-    toggle: Toggle,
-    date_range: tuple[date | None, date | None],
-    narrow: Narrow,
-) -> list[Facet]:
+def build_facets(counts: Counts, params: SearchParams) -> list[Facet]:
     """Facets in display order, each value labelled, counted and linked."""
     facets = []
-    for name, field in FILTER_FIELDS.items():
+    date_range = (params.date_from, params.date_to)
+    for facet in FACETS:
+        name = facet.name
         # 0 and "" are what a column holds for "no value" (an article with no source).
         pairs = [
             (str(value), count)
-            for value, count in counts.get(field, [])
+            for value, count in counts.get(facet.field, [])
             if value not in (None, "", 0, "0")
         ]
-        chosen = selected.get(name, ())
+        chosen = params.selected[name]
         # A selected value with no match left still shows, so it can be unselected.
         pairs += [(value, 0) for value in chosen if value not in {v for v, _ in pairs}]
         labels = _labels(name, [value for value, _ in pairs])
         ordered = sorted(pairs, key=lambda p: (p[0] not in chosen, -p[1], labels.get(p[0], p[0])))
         values = [
-            FacetValue(value, labels.get(value, value), count, value in chosen, toggle(name, value))
+            FacetValue(
+                value,
+                labels.get(value, value),
+                count,
+                value in chosen,
+                toggled(params, name, value),
+            )
             for value, count in ordered[: max(_MAX_VALUES, len(chosen))]
         ]
         if values:
-            facets.append(Facet(name, _LABELS[name], values))
+            facets.append(Facet(name, facet.label, values))
     years = sorted(
         (int(str(v)), c)
-        for v, c in counts.get("year", [])
+        for v, c in counts.get(YEAR_FIELD, [])
         if v not in (None, "") and 0 < int(str(v)) < 10_000
     )
     if years:
@@ -111,18 +97,19 @@ def build_facets(
             start, end = date(year, 1, 1), date(year, 12, 31)
             values.append(
                 FacetValue(
-                    str(year), str(year), count, date_range == (start, end), narrow(start, end)
+                    str(year),
+                    str(year),
+                    count,
+                    date_range == (start, end),
+                    narrowed_to(params, start, end),
                 )
             )
-        facets.append(Facet("year", _LABELS["year"], values))
+        facets.append(Facet("year", "Year", values))
     return facets
 
 
 def build_timeline(
-    day_counts: Iterable[tuple[object, int]],
-    total: int,
-    narrow: Narrow,
-    date_range: tuple[date | None, date | None],
+    day_counts: Iterable[tuple[object, int]], total: int, params: SearchParams
 ) -> Timeline:
     """Bars by year, month or day, whichever fits the span, with empty periods filled in."""
     days: dict[date, int] = {}
@@ -153,8 +140,8 @@ def build_timeline(
                 end,
                 count,
                 round(100 * count / tallest),
-                date_range == (start, end),
-                narrow(start, end),
+                (params.date_from, params.date_to) == (start, end),
+                narrowed_to(params, start, end),
             )
         )
         cursor = end + timedelta(days=1)

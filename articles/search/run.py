@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from haystack import connections
 from haystack.inputs import Exact
@@ -14,59 +11,12 @@ from haystack.query import SQ, SearchQuerySet
 
 from articles.entities import current_linker
 from articles.models import Article, Entity
-from articles.search.facets import FILTER_FIELDS, Facet, Timeline, build_facets, build_timeline
-from articles.search.query import Query, folded_terms, parse, to_sq
+from articles.search.facets import Facet, Timeline, build_facets, build_timeline
+from articles.search.params import BY_NAME, COUNTED_FIELDS, DAY_FIELD, SearchParams
+from articles.search.query import Query, folded_terms, to_sq
 from articles.search.snippets import snippet
 
-# The day facet doubles as the timeline's data: YYYYMMDD, 0 when the date is unknown.
-FACET_FIELDS = (*FILTER_FIELDS.values(), "year", "published_sort")
 _SCAN = 200  # ranked ids read per step when collapsing to stories
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    q: str = ""
-    languages: tuple[str, ...] = ()
-    sources: tuple[int, ...] = ()
-    topics: tuple[str, ...] = ()
-    entities: tuple[int, ...] = ()
-    literal: bool = False  # True: no expansion of entity names to the other language
-    date_from: date | None = None
-    date_to: date | None = None
-    offset: int = 0
-    limit: int = 20
-    facets: bool = True
-    # One item per story (its best-ranked article) instead of one per article.
-    collapse: bool = False
-    # Copies (republished, syndicated) are folded under their first publication unless
-    # asked for, or unless sources are chosen: then each chosen source's own copy counts.
-    copies: bool = False
-    story: int | None = None  # only this story's articles
-
-    @property
-    def query(self) -> Query:
-        return parse(self.q)
-
-    @property
-    def selected(self) -> dict[str, tuple[str, ...]]:
-        return {
-            "language": self.languages,
-            "source": tuple(map(str, self.sources)),
-            "topic": self.topics,
-            "entity": tuple(map(str, self.entities)),
-        }
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(
-            self.languages
-            or self.sources
-            or self.topics
-            or self.entities
-            or self.date_from
-            or self.date_to
-            or self.story
-        )
 
 
 @dataclass(frozen=True)
@@ -120,7 +70,7 @@ def run(params: SearchParams) -> Results:
     if condition is None:
         sqs = sqs.order_by("-published_sort")
     if params.facets:
-        for name in FACET_FIELDS:
+        for name in COUNTED_FIELDS:
             sqs = sqs.facet(name)
     loaded = sqs.load_all()
     terms = folded_terms(query)
@@ -145,27 +95,18 @@ def run(params: SearchParams) -> Results:
     # visible and can be added (values of one facet combine with OR, facets with AND).
     for name, chosen in params.selected.items():
         if chosen:
-            field_name = FILTER_FIELDS[name]
+            field_name = BY_NAME[name].field
             again = _narrowed(_base(condition, exclusions, params), params, skip=name)
             counts[field_name] = (
                 again.facet(field_name).facet_counts().get("fields", {}).get(field_name, [])
             )
-    date_range = (params.date_from, params.date_to)
-    facets = build_facets(
-        counts,
-        params.selected,
-        lambda n, v: _toggle(params, n, v),
-        date_range,
-        lambda a, b: _narrow(params, a, b),
-    )
-    timeline = build_timeline(
-        counts.get("published_sort", []), matching, lambda a, b: _narrow(params, a, b), date_range
-    )
+    facets = build_facets(counts, params)
+    timeline = build_timeline(counts.get(DAY_FIELD, []), matching, params)
     return Results(params, hits, total, facets, timeline, expansions)
 
 
 def _collapsed(
-    sqs: SearchQuerySet, params: SearchParams, terms: list[str], scored: bool
+    sqs: SearchQuerySet, params: SearchParams, terms: set[str], scored: bool
 ) -> tuple[list[Hit], int, int]:
     """One hit per story, in rank order: the best-ranked article of each story; with the
     number of stories and of matching articles (facets and the timeline count articles).
@@ -249,44 +190,13 @@ def _base(condition: SQ | None, exclusions: list[SQ], params: SearchParams) -> S
 def _narrowed(sqs: SearchQuerySet, params: SearchParams, skip: str = "") -> SearchQuerySet:
     for name, chosen in params.selected.items():
         if chosen and name != skip:
-            field_name = FILTER_FIELDS[name]
+            field_name = BY_NAME[name].field
             either = [SQ(**{field_name: Exact(value)}) for value in chosen]
             combined = either[0]
             for other in either[1:]:
                 combined |= other
             sqs = sqs.filter(combined)
     return sqs
-
-
-def query_pairs(params: SearchParams, **changes: Any) -> list[tuple[str, str]]:
-    """The URL parameters that reproduce `params`, with `changes` (name -> list) applied."""
-    values: dict[str, list[str]] = {
-        "q": [params.q] if params.q else [],
-        "language": list(params.languages),
-        "source": [str(s) for s in params.sources],
-        "topic": list(params.topics),
-        "entity": [str(e) for e in params.entities],
-        "literal": ["1"] if params.literal else [],
-        "from": [params.date_from.isoformat()] if params.date_from else [],
-        "to": [params.date_to.isoformat()] if params.date_to else [],
-        "collapse": ["1"] if params.collapse else [],
-        "copies": ["1"] if params.copies else [],
-        "story": [str(params.story)] if params.story else [],
-    }
-    values.update(changes)
-    return [(key, value) for key, items in values.items() for value in items]
-
-
-def _toggle(params: SearchParams, name: str, value: str) -> str:
-    chosen = list(params.selected[name])
-    chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-    return urlencode(query_pairs(params, **{name: chosen}))
-
-
-def _narrow(params: SearchParams, start: date, end: date) -> str:
-    if (params.date_from, params.date_to) == (start, end):  # clicking again widens
-        return urlencode(query_pairs(params, **{"from": [], "to": []}))
-    return urlencode(query_pairs(params, **{"from": [start.isoformat()], "to": [end.isoformat()]}))
 
 
 def articles_naming(phrase: str) -> set[int]:

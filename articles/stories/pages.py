@@ -112,7 +112,8 @@ def story_articles(story_ids: Iterable[int]) -> dict[int, list[Article]]:
         .prefetch_related("mentions__entity", Prefetch("copies", queryset=copies))
         .order_by(F("published").asc(nulls_last=True), "id")
     ):
-        found.setdefault(article.story_id, []).append(article)
+        if article.story_id is not None:
+            found.setdefault(article.story_id, []).append(article)
     return found
 
 
@@ -149,9 +150,9 @@ def listing(
 
 
 def opening(body: str, limit: int = 320) -> str:
-    """The first sentences of a text, up to about `limit` characters.
+    """The first sentences of a text: at least a third of `limit` characters, at most about `limit`.
 
-    >>> opening("VOV.VN - NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy. Thêm nữa.", limit=30)
+    >>> opening("VOV.VN - NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy. Thêm nữa.", limit=120)
     'NATO sẵn sàng hỗ trợ. Ông Stoltenberg nói vậy.'
     """
     first = next((p.strip() for p in body.split("\n\n") if len(p.strip()) > 40), body.strip())

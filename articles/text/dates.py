@@ -150,11 +150,11 @@ def _to_partial(match: re.Match[str], order: str, lang: str | None) -> PartialDa
         return None
     if order == "year":
         return PartialDate(None, None, year)
-    month = int(groups["m"]) if groups.get("m") else _month_number(groups.get("mon"))
-    day = int(groups["d"]) if groups.get("d") else None
-    if month is None or not _valid(day, month, year):
+    named_month = int(groups["m"]) if groups.get("m") else _month_number(groups.get("mon"))
+    named_day = int(groups["d"]) if groups.get("d") else None
+    if named_month is None or not _valid(named_day, named_month, year):
         return None
-    return PartialDate(day, month, year)
+    return PartialDate(named_day, named_month, year)
 
 
 def _month_number(name: str | None) -> int | None:
