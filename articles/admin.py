@@ -1,4 +1,4 @@
-"""Curation: sources and articles. Hiding an article removes it from search at once."""
+"""Curation in the Django admin: sources, articles, topics, entities, stories. Hiding is instant."""
 
 from __future__ import annotations
 

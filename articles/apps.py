@@ -1,3 +1,5 @@
+"""The articles app: the whole archive, one Django app along the pipeline (see __init__)."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig

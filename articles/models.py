@@ -1,4 +1,4 @@
-"""Source and Article: the database is the truth; the search index is derived from it."""
+"""The tables: sources, articles, topics, entities, mentions, stories, the index queue."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class Article(models.Model):
     topics: models.ManyToManyField[Topic, ArticleTopic] = models.ManyToManyField(
         "Topic", through="ArticleTopic", related_name="articles", blank=True
     )
-    # The event this article covers (articles/stories.py). `story_locked` is set when a
+    # The event this article covers (articles/stories/store.py). `story_locked` is set when a
     # curator put it there: automatic grouping then never moves it.
     story = models.ForeignKey(
         "Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
@@ -274,10 +274,10 @@ class StoryQuerySet(models.QuerySet["Story"]):
 
 
 class Story(models.Model):
-    """One event's coverage across sources and languages (grouped in articles/stories.py)."""
+    """One event's coverage across sources and languages (grouped by articles/stories/store.py)."""
 
     title = models.CharField("headline", max_length=1000, blank=True)
-    # Curators' choices that automatic grouping must keep (see articles/stories.py).
+    # Curators' choices that automatic grouping must keep (see articles/stories/store.py).
     title_curated = models.BooleanField("headline set by a curator", default=False)
     pinned = models.BooleanField(default=False, help_text="Pinned stories head the stories page")
     closed = models.BooleanField(

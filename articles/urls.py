@@ -1,3 +1,5 @@
+"""URLs of the pages, the entity and story pages and the JSON export."""
+
 from __future__ import annotations
 
 from django.urls import path

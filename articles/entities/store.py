@@ -1,6 +1,6 @@
 """Entities in the database: load the registry, link articles, keep candidates for curators.
 
-The registry (articles/registry.py) and the matcher (articles/linking.py) are pure; this
+The registry (entities/registry.py) and the matcher (entities/linking.py) are pure; this
 module is their database side. The Linker is built from the curated aliases in the database,
 so an alias a curator adds links from the next article on (and everywhere after
 `link_entities`).

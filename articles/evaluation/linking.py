@@ -1,4 +1,4 @@
-"""LinkScore linking against gold tags (Reuters-21578 places and orgs). Pure: no DB, no files.
+"""Score linking against gold tags (Reuters-21578 places and orgs). Pure: no DB, no files.
 
 Two ways to turn mentions into article tags are scored: "every" link, and "salient" links,
 those named in the lead (headline, dateline and the first LEAD_CHARS of the body) or at

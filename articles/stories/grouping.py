@@ -1,6 +1,6 @@
 """Pure story grouping: which story a new article joins, and which texts are copies.
 
-No database here (articles/stories.py is the database side), so the rules can be read and
+No database here (articles/stories/store.py is the database side), so the rules can be read and
 tested on their own. An article is compared with the articles already filed near it in time:
 
 - Copies. Republished and syndicated texts share most of their word shingles. Each text keeps
@@ -11,7 +11,7 @@ tested on their own. An article is compared with the articles already filed near
   language-independent registry ids; rare entities count more, by idf, and one common shared
   entity is weak evidence however alike the lists look), the same figures, close in time, and:
   - in one language, use the same words: cosine of tf-idf vectors over the topic model's
-    vocabulary (articles/topics.py), whose idf comes from thousands of articles;
+    vocabulary (articles/topics/model.py), whose idf comes from thousands of articles;
   - across languages, where words cannot be compared, share other proper names ("Sarraj",
     "Tripoli" are spelled alike in Vietnamese and English).
   The bar rises with the distance in days, and nothing joins across more than WINDOW_DAYS.

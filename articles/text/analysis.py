@@ -1,6 +1,6 @@
 """Text analysis shared by the index, the query parser and the highlighter.
 
-Three analyzers, one per search field (see search_indexes.py):
+Three analyzers, one per search field (see articles/search_indexes.py):
 - FOLDING: NFC → words → lowercase → diacritics folded (đ→d). Both languages. No stop list
   ("an", "to" are Vietnamese words), no stemming (Porter turns "hay" into "hai").
 - EXACT: the same without folding, so an exact-accent match scores on one more field.

@@ -13,7 +13,7 @@ class UnreadableInput(ValueError):
     """Bytes that are not text we can decode; the message is the human reason."""
 
 
-# How much of a file the sniffers read (inputs.py uses it for big files and HTML too).
+# How much of a file the sniffers read (ingest/inputs.py uses it for big files and HTML too).
 SNIFF_BYTES = 64 * 1024
 _MAGIC = {
     b"\x89PNG\r\n\x1a\n": "PNG image",

@@ -1,4 +1,4 @@
-"""The topic classifier behind topics.py: features, an averaged perceptron, its JSON file.
+"""The topic classifier behind topics/classifier.py: features, an averaged perceptron, its file.
 
 One linear model per language over L2-normalised tf-idf of words and word bigrams. Pure
 Python and deterministic: the same examples give the same file, byte for byte.

@@ -1,3 +1,5 @@
+"""manage.py assign_topics: Re-assign automatic topics to every article; curators' choices stay."""
+
 from __future__ import annotations
 
 from typing import Any

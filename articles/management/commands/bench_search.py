@@ -1,3 +1,5 @@
+"""manage.py bench_search: Search benchmark: p50/p95 of the search page with and without facets."""
+
 from __future__ import annotations
 
 from pathlib import Path

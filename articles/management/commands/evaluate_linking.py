@@ -1,3 +1,5 @@
+"""manage.py evaluate_linking: linking precision and recall on Reuters-21578 places and orgs."""
+
 from __future__ import annotations
 
 import json

@@ -1,3 +1,5 @@
+"""manage.py evaluate_stories: pairwise precision and recall of story grouping."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,3 +1,5 @@
+"""manage.py group_stories: File articles without a story (--all: re-file every article)."""
+
 from __future__ import annotations
 
 from typing import Any

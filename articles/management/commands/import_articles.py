@@ -1,3 +1,5 @@
+"""manage.py import_articles: Import crawled text pages, HTML pages and JSON Lines feeds."""
+
 from __future__ import annotations
 
 from pathlib import Path

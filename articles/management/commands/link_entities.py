@@ -1,3 +1,5 @@
+"""manage.py link_entities: Re-link every article to the entity registry."""
+
 from __future__ import annotations
 
 from typing import Any

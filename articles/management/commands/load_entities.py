@@ -1,3 +1,5 @@
+"""manage.py load_entities: Load the starter entity registry (CLDR countries + the shipped file)."""
+
 from __future__ import annotations
 
 from typing import Any

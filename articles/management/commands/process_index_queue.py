@@ -1,3 +1,5 @@
+"""manage.py process_index_queue: Index the articles queued for the search index."""
+
 from __future__ import annotations
 
 from typing import Any

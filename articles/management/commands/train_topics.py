@@ -1,3 +1,5 @@
+"""manage.py train_topics: Train the topic model on the corpora (+ curators' labels) and save it."""
+
 from __future__ import annotations
 
 from pathlib import Path
