@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# `make test`: the whole suite, twice, on SQLite and on a throwaway PostgreSQL 15 cluster.
+# `make test`: lint and types, then the whole suite (tests and doctests) twice, on SQLite and
+# on a throwaway PostgreSQL 15 cluster.
 # Needs no stdin; works as root (PostgreSQL then runs as the `postgres` system user).
 # Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k search -x`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/venv.sh
+scripts/venv.sh -r requirements-dev.txt
 scripts/chromium.sh
+
+# Lint and types first: cheap, and a finding fails the run like a failing test.
+echo "==> make lint"
+scripts/lint.sh
+echo "==> make typecheck"
+scripts/typecheck.sh
 
 # The corpora live beside the original checkout (../shared/corpora), never in the repo. A
 # clone made elsewhere (git clone /work/main /tmp/x) finds them beside the repo it came from.
