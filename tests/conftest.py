@@ -13,6 +13,10 @@ live_server answers from another thread, which only sees committed rows: the pla
 fixture wraps the test in a transaction that thread cannot see, hence `transactional_db`.
 Browser tests run last (see pytest_collection_modifyitems) and are never skipped: with no
 Chromium they fail. Never run `playwright install`; the browser comes from Debian.
+
+The demo archive is defined here once: `demo` imports the five demo pages (keyed by seed
+number, "000" to "004"); `linked_demo` loads the entity registry first, so mentions are
+linked and stories grouped; `registry` alone loads the registry.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ import copy
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import override_settings
+
+from tests.paths import DEMO, DEMO_FILES
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -109,6 +116,38 @@ def indexed(django_capture_on_commit_callbacks: Any) -> Iterator[Callable[..., A
             return make_article(**overrides)
 
     yield make
+
+
+@pytest.fixture
+def registry(db: None) -> None:
+    """The shipped entity registry in the database, as `manage.py load_entities` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_entities", stdout=StringIO())
+
+
+def _import_demo() -> dict[str, Article]:
+    from django.core.management import call_command
+
+    from articles.models import Article
+
+    out = StringIO()
+    # The folder's manifest.jsonl is picked up without --manifest.
+    call_command("import_articles", str(DEMO), stdout=out)
+    assert out.getvalue().strip() == "created 5, updated 0, unchanged 0, failed 0"
+    return {seed: Article.objects.get(key=f"file:{name}") for seed, name in DEMO_FILES.items()}
+
+
+@pytest.fixture
+def demo(db: None) -> dict[str, Article]:
+    """The demo folder imported with import_articles, without the entity registry; by seed."""
+    return _import_demo()
+
+
+@pytest.fixture
+def linked_demo(registry: None) -> dict[str, Article]:
+    """The demo folder imported after the entity registry: mentions linked, stories grouped."""
+    return _import_demo()
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
+from articles.models import Article
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def demo_site(live_server: Any, transactional_db: None) -> str:
-    call_command("import_articles", str(DEMO), stdout=StringIO())
+def demo_site(live_server: Any, transactional_db: None, demo: dict[str, Article]) -> str:
     return str(live_server.url)
 
 
@@ -69,12 +68,8 @@ def test_script_in_an_article_shows_as_text(
 
 
 def test_one_result_per_story_then_the_story_page_in_chromium(
-    live_server: Any, transactional_db: None, page: Any
+    live_server: Any, transactional_db: None, linked_demo: dict[str, Article], page: Any
 ) -> None:
-    call_command("load_entities", stdout=StringIO())
-    call_command(
-        "import_articles", str(DEMO), "--manifest", str(DEMO / "manifest.jsonl"), stdout=StringIO()
-    )
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(str(live_server.url) + "/search/?q=Libya")
     assert page.inner_text("#result-count") == "3"

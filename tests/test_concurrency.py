@@ -28,8 +28,8 @@ from haystack.query import SearchQuerySet
 from articles.indexing import drain
 from articles.models import Article, IndexQueue
 from tests.factories import make_article
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CORPORA = settings.CORPORA_DIR
 
 pytestmark = pytest.mark.django_db(transaction=True)

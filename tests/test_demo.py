@@ -11,15 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from articles.models import Article
+from tests.paths import DEMO, DEMO_FILES
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
-SEEDS = {
-    "000": "file:000_1dc0e116d5bd7aa3.txt",
-    "001": "file:001_724fd7ab271b279b.txt",
-    "002": "file:002_2291f5ab7e80b420.txt",
-    "003": "file:003_6a95b925a5cc9ef6.txt",
-    "004": "file:004_31caa0d164b498d3.txt",
-}
+SEEDS = {seed: f"file:{name}" for seed, name in DEMO_FILES.items()}
 NOISE = [
     "Mời quý độc giả theo dõi VOV.VN trên",
     "Theo dõi Baoquocte.vn trên",
@@ -33,15 +27,6 @@ NOISE = [
 ]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> dict[str, Article]:
-    out = StringIO()
-    call_command("import_articles", str(DEMO), stdout=out)
-    assert out.getvalue().strip() == "created 5, updated 0, unchanged 0, failed 0"
-    by_key = {article.key: article for article in Article.objects.all()}
-    return {seed: by_key[key] for seed, key in SEEDS.items()}
 
 
 def seeds_found(

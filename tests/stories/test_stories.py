@@ -17,18 +17,12 @@ from articles.ingest import RawInput, ingest_all, read_inputs, read_manifest
 from articles.models import Article, Entity, Story
 from articles.search import SearchParams, run
 from articles.stories import regroup
+from tests.paths import DEMO, DEMO_FILES
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "demo"
 CORPORA = settings.CORPORA_DIR
-SEEDS = ("000", "001", "002", "003", "004")
+SEEDS = tuple(DEMO_FILES)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registry() -> None:
-    call_command("load_entities", stdout=StringIO())
 
 
 def import_seeds(order: tuple[str, ...] = SEEDS) -> dict[str, Article]:
@@ -53,11 +47,6 @@ def partition(articles: dict[str, Article]) -> set[frozenset[str]]:
     return {frozenset(group) for group in groups.values()}
 
 
-@pytest.fixture
-def demo(registry: None) -> dict[str, Article]:
-    return import_seeds()
-
-
 def vntc(count: int) -> list[dict[str, Any]]:
     with open(CORPORA / "vi_vntc_sample.jsonl", encoding="utf-8") as handle:
         records = [json.loads(line) for _, line in zip(range(400), handle, strict=False)]
@@ -78,17 +67,19 @@ def feed_item(
     return RawInput(name=key, key=key, format="json", raw=json.dumps(fields), fields=fields)
 
 
-def test_demo_nato_libya_coverage_is_one_story_across_languages(demo: dict[str, Article]) -> None:
-    assert partition(demo) == {
+def test_demo_nato_libya_coverage_is_one_story_across_languages(
+    linked_demo: dict[str, Article],
+) -> None:
+    assert partition(linked_demo) == {
         frozenset({"000", "003", "004"}),
         frozenset({"001"}),
         frozenset({"002"}),
     }
-    story = Story.objects.get(pk=demo["000"].story_id)
+    story = Story.objects.get(pk=linked_demo["000"].story_id)
     assert story.article_count == 3
     assert story.languages == "en,vi"
     # Al Jazeera (5 April 2016) reported first; the headline is its title.
-    assert story.lead_id == demo["004"].pk
+    assert story.lead_id == linked_demo["004"].pk
     assert story.title == "NATO chief: No plans for combat troops in Libya"
     assert (str(story.first_published), str(story.last_published)) == ("2016-04-05", "2016-05-21")
 
@@ -102,16 +93,18 @@ def test_grouping_does_not_depend_on_arrival_order(registry: None, order: tuple[
     }
 
 
-def test_reimport_and_regroup_keep_the_same_stories(demo: dict[str, Article]) -> None:
-    before = {seed: a.story_id for seed, a in demo.items()}
+def test_reimport_and_regroup_keep_the_same_stories(linked_demo: dict[str, Article]) -> None:
+    before = {seed: a.story_id for seed, a in linked_demo.items()}
     out = StringIO()
     call_command(
         "import_articles", str(DEMO), "--manifest", str(DEMO / "manifest.jsonl"), stdout=out
     )
     assert out.getvalue().strip() == "created 0, updated 0, unchanged 5, failed 0"
-    assert {seed: Article.objects.get(pk=a.pk).story_id for seed, a in demo.items()} == before
+    assert {
+        seed: Article.objects.get(pk=a.pk).story_id for seed, a in linked_demo.items()
+    } == before
     call_command("group_stories", "--all", stdout=StringIO())
-    assert partition(demo) == {
+    assert partition(linked_demo) == {
         frozenset({"000", "003", "004"}),
         frozenset({"001"}),
         frozenset({"002"}),
@@ -164,7 +157,7 @@ def test_syndicated_copy_folds_under_the_first_publication(
 
 
 def test_collapse_gives_one_result_per_story(
-    demo: dict[str, Article], django_capture_on_commit_callbacks: Any
+    linked_demo: dict[str, Article], django_capture_on_commit_callbacks: Any
 ) -> None:
     call_command("process_index_queue", stdout=StringIO())
     articles = run(SearchParams(q="NATO"))
@@ -174,9 +167,9 @@ def test_collapse_gives_one_result_per_story(
     # Facets and the timeline still count articles.
     assert stories.timeline is not None and stories.timeline.undated == 0
     assert sum(bar.count for bar in stories.timeline.bars) == 5
-    libya = demo["000"].story_id
+    libya = linked_demo["000"].story_id
     by_story = {hit.article.story_id: hit.story_matches for hit in stories.hits}
-    assert by_story == {libya: 3, demo["001"].story_id: 1, demo["002"].story_id: 1}
+    assert by_story == {libya: 3, linked_demo["001"].story_id: 1, linked_demo["002"].story_id: 1}
     # Paging through collapsed results visits every story once.
     seen = [
         hit.article.story_id
@@ -185,18 +178,20 @@ def test_collapse_gives_one_result_per_story(
     ]
     assert sorted(seen) == sorted(by_story)
     within = run(SearchParams(q="NATO", story=libya))
-    assert {hit.article.pk for hit in within.hits} == {demo[s].pk for s in ("000", "003", "004")}
+    assert {hit.article.pk for hit in within.hits} == {
+        linked_demo[s].pk for s in ("000", "003", "004")
+    }
 
 
-def test_story_json_api(demo: dict[str, Article], client: Client) -> None:
+def test_story_json_api(linked_demo: dict[str, Article], client: Client) -> None:
     call_command("process_index_queue", stdout=StringIO())
     listed = client.get("/api/stories/", {"q": "NATO", "limit": 2}).json()
     assert listed["count"] == 3 and len(listed["results"]) == 2 and listed["next"]
     rest = client.get(listed["next"]).json()
     stories = listed["results"] + rest["results"]
-    libya = next(s for s in stories if s["id"] == demo["000"].story_id)
+    libya = next(s for s in stories if s["id"] == linked_demo["000"].story_id)
     assert sorted(a["id"] for a in libya["articles"]) == sorted(
-        demo[s].pk for s in ("000", "003", "004")
+        linked_demo[s].pk for s in ("000", "003", "004")
     )
     assert libya["languages"] == ["en", "vi"] and libya["matches"] == 3
     assert all(a["story_id"] == libya["id"] for a in libya["articles"])
@@ -210,7 +205,7 @@ def test_story_json_api(demo: dict[str, Article], client: Client) -> None:
     }
     assert shares == {"en": (2, 67), "vi": (1, 33)}
     first_vi = next(r for r in one["coverage"]["languages"] if r["language"] == "vi")["first"]
-    assert first_vi["id"] == demo["000"].pk
+    assert first_vi["id"] == linked_demo["000"].pk
     names = [e["name_en"] for e in one["entities"]]
     assert {"NATO", "Libya", "Jens Stoltenberg"} <= set(names[:5])
     assert {s["language"] for s in one["summary"]} == {"en", "vi"}
@@ -220,20 +215,20 @@ def test_story_json_api(demo: dict[str, Article], client: Client) -> None:
     )
 
 
-def test_story_pages_and_links(demo: dict[str, Article], client: Client) -> None:
+def test_story_pages_and_links(linked_demo: dict[str, Article], client: Client) -> None:
     call_command("process_index_queue", stdout=StringIO())
-    libya = Story.objects.get(pk=demo["000"].story_id)
+    libya = Story.objects.get(pk=linked_demo["000"].story_id)
     page = client.get(f"/stories/{libya.pk}/").content.decode()
     for seed in ("000", "003", "004"):
-        assert f'href="/articles/{demo[seed].pk}/"' in page
+        assert f'href="/articles/{linked_demo[seed].pk}/"' in page
     assert "first report" in page and "Tiếng Việt" in page and "Al Jazeera" in page
     assert page.index("2016-04-05") < page.index("2016-04-13") < page.index("2016-05-21")
     # The stories index lists multi-article stories; single-article ones on request.
     index = client.get("/stories/").content.decode()
     assert f'href="/stories/{libya.pk}/"' in index
-    assert f'href="/stories/{demo["001"].story_id}/"' not in index
+    assert f'href="/stories/{linked_demo["001"].story_id}/"' not in index
     assert (
-        f'href="/stories/{demo["001"].story_id}/"'
+        f'href="/stories/{linked_demo["001"].story_id}/"'
         in client.get("/stories/", {"singles": "1"}).content.decode()
     )
     libya_entity = Entity.objects.get(registry_id="country-ly")
@@ -251,20 +246,20 @@ def test_story_pages_and_links(demo: dict[str, Article], client: Client) -> None
     assert f'href="/stories/{libya.pk}/"' in client.get("/search/", {"q": "Libya"}).content.decode()
     assert (
         f'href="/stories/{libya.pk}/"'
-        in client.get(f"/articles/{demo['003'].pk}/").content.decode()
+        in client.get(f"/articles/{linked_demo['003'].pk}/").content.decode()
     )
 
 
 def test_curators_split_merge_rename_pin_and_move_stick(
-    demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
+    linked_demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    libya = demo["000"].story_id
+    libya = linked_demo["000"].story_id
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             "/admin/articles/article/",
-            {"action": "split_story", "_selected_action": [demo["000"].pk]},
+            {"action": "split_story", "_selected_action": [linked_demo["000"].pk]},
         )
-    split = Article.objects.get(pk=demo["000"].pk)
+    split = Article.objects.get(pk=linked_demo["000"].pk)
     assert split.story_locked and split.story_id != libya
     # Rename: the curator's headline survives regrouping.
     story = Story.objects.get(pk=libya)
@@ -275,8 +270,8 @@ def test_curators_split_merge_rename_pin_and_move_stick(
     assert response.status_code == 302, response.content.decode()[:2000]
     regroup(everything=True)
     split.refresh_from_db()
-    assert split.story_id != Article.objects.get(pk=demo["003"].pk).story_id
-    story = Story.objects.get(pk=Article.objects.get(pk=demo["003"].pk).story_id)
+    assert split.story_id != Article.objects.get(pk=linked_demo["003"].pk).story_id
+    story = Story.objects.get(pk=Article.objects.get(pk=linked_demo["003"].pk).story_id)
     assert story.pk == libya and story.title == "NATO và Libya / NATO and Libya" and story.pinned
     assert Story.objects.listed().filter(article_count__gte=1).first() == story  # pinned first
 
@@ -292,7 +287,7 @@ def test_curators_split_merge_rename_pin_and_move_stick(
     assert Article.objects.filter(story_id=libya).count() == 3
 
     # Move Iraq 2020 into the story by hand: it stays there through regrouping.
-    iraq = demo["001"]
+    iraq = linked_demo["001"]
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             f"/admin/articles/article/{iraq.pk}/change/", _article_form(iraq, story=libya)
@@ -303,25 +298,27 @@ def test_curators_split_merge_rename_pin_and_move_stick(
     assert iraq.story_id == libya and iraq.story_locked
     assert Story.objects.get(pk=libya).article_count == 4
     assert {h.article.pk for h in run(SearchParams(story=libya)).hits} == {
-        demo[s].pk for s in ("000", "001", "003", "004")
+        linked_demo[s].pk for s in ("000", "001", "003", "004")
     }
 
 
 def test_hiding_an_article_updates_its_story(
-    demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
+    linked_demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
-            "/admin/articles/article/", {"action": "hide", "_selected_action": [demo["004"].pk]}
+            "/admin/articles/article/",
+            {"action": "hide", "_selected_action": [linked_demo["004"].pk]},
         )
-    story = Story.objects.get(pk=demo["000"].story_id)
-    assert story.article_count == 2 and story.lead_id == demo["003"].pk
-    assert story.title == demo["003"].title
+    story = Story.objects.get(pk=linked_demo["000"].story_id)
+    assert story.article_count == 2 and story.lead_id == linked_demo["003"].pk
+    assert story.title == linked_demo["003"].title
 
 
-def test_evaluate_stories_scores_the_seeds_and_refuses_a_used_database(settings: Any) -> None:
+def test_evaluate_stories_scores_the_seeds_and_refuses_a_used_database(
+    registry: None, settings: Any
+) -> None:
     out = StringIO()
-    call_command("load_entities", stdout=StringIO())
     call_command("evaluate_stories", "--sets", "seeds", stdout=out)
     assert out.getvalue().strip() == (
         "seeds              articles     5  gold pairs      3  predicted      3  P 1.000  R 1.000"
@@ -386,7 +383,7 @@ def _article_form(article: Article, **changes: Any) -> dict[str, Any]:
 
 
 def test_an_index_written_before_stories_is_rebuilt_by_make_run(
-    demo: dict[str, Article], search_index: Path
+    linked_demo: dict[str, Article], search_index: Path
 ) -> None:
     import shutil
 

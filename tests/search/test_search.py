@@ -12,7 +12,6 @@ from django.core.management import call_command
 
 from articles.models import Article, Visibility
 from articles.search import SearchParams, run
-from articles.text import fold
 from tests.factories import make_source
 
 pytestmark = pytest.mark.django_db
@@ -20,21 +19,6 @@ pytestmark = pytest.mark.django_db
 
 def keys(q: str = "", **params: Any) -> list[str]:
     return [hit.article.key for hit in run(SearchParams(q=q, **params)).hits]
-
-
-@pytest.mark.parametrize(
-    ("text", "folded"),
-    [
-        ("Bật đèn xanh", "bat den xanh"),
-        ("Đà Nẵng", "da nang"),
-        ("Tổng Thư ký", "tong thu ky"),
-        ("ƯỚC MƠ", "uoc mo"),
-        ("Ha\u0300 No\u0323\u0302i", "ha noi"),
-        ("Hà Nội", "ha noi"),
-    ],
-)
-def test_fold(text: str, folded: str) -> None:
-    assert fold(text) == folded
 
 
 def test_unaccented_query_finds_accented_text_and_back(indexed: Callable[..., Article]) -> None:

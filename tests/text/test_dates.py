@@ -1,4 +1,4 @@
-"""articles.dates: date text parsing, year resolution, and choosing the publication date."""
+"""articles.text.dates: date text parsing, year resolution, and choosing the publication date."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from articles.text import PartialDate, find_publication_date, parse_date_text, resolve
+from tests.paths import demo_text
 
 REF = date(2016, 6, 1)
 
@@ -122,3 +123,11 @@ def test_footer_dates_beyond_the_head_are_never_chosen() -> None:
         + ["- Aguila, Turkish Envoy Discuss Cooperation - January 14, 2025"]
     )
     assert find_publication_date(text, "vi") == (None, "unknown")
+
+
+def test_event_date_inside_the_story_is_not_the_publication_date() -> None:
+    # 004 says "arrived in Tripoli on March 31" in its fourth paragraph.
+    assert find_publication_date(demo_text("004"), "en", reference=date(2016, 4, 6)) == (
+        None,
+        "unknown",
+    )

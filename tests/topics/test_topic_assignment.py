@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,15 +11,9 @@ from django.test import Client
 
 from articles.models import Article, Topic
 from articles.search import SearchParams, run
+from tests.paths import DEMO
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> dict[str, Article]:
-    call_command("import_articles", str(DEMO), stdout=StringIO())
-    return {a.key[5:8]: a for a in Article.objects.all()}
 
 
 def slugs(article: Article) -> list[str]:

@@ -7,6 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from articles.entities import (
@@ -19,19 +20,14 @@ from articles.entities import (
     read_entities,
 )
 from articles.evaluation.linking import GoldArticle, evaluate
+from tests.paths import demo_text
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "demo"
-CLDR_CHECK = ROOT.parent / "shared/corpora/aliases_countries_en_vi.jsonl"
+CLDR_CHECK = settings.CORPORA_DIR / "aliases_countries_en_vi.jsonl"
 
 
 @pytest.fixture(scope="module")
 def linker() -> Linker:
     return Linker(load_registry())
-
-
-def _demo(prefix: str) -> str:
-    return next(DEMO.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
 
 # --- registry
@@ -141,17 +137,17 @@ def test_alias_shared_by_two_entities_is_refused(tmp_path: Path) -> None:
 def test_seed_pages_link_their_entities(
     linker: Linker, prefix: str, language: str, expected: set[str]
 ) -> None:
-    assert expected <= set(linker.find_mentions(_demo(prefix), language))
+    assert expected <= set(linker.find_mentions(demo_text(prefix), language))
 
 
 def test_self_styled_islamic_state_is_one_mention(linker: Linker) -> None:
-    aliases = [m.alias for m in linker.mentions(_demo("000"), "vi")]
+    aliases = [m.alias for m in linker.mentions(demo_text("000"), "vi")]
     assert "Nhà nước Hồi giáo tự xưng IS" in aliases
     assert "Li-bi" in {m.alias for m in linker.mentions("Lực lượng IS ở Li-bi", "vi")}
 
 
 def test_long_vietnamese_nato_name_is_one_mention_not_the_atlantic(linker: Linker) -> None:
-    mentions = linker.mentions(_demo("001"), "vi")
+    mentions = linker.mentions(demo_text("001"), "vi")
     long_name = [m for m in mentions if m.alias == "Tổ chức Hiệp ước Bắc Đại Tây Dương"]
     assert len(long_name) == 2
     assert all(m.entity_id == "nato" for m in long_name)
@@ -160,7 +156,7 @@ def test_long_vietnamese_nato_name_is_one_mention_not_the_atlantic(linker: Linke
 
 def test_isil_and_isis_link_islamic_state(linker: Linker) -> None:
     aliases = {
-        m.alias for m in linker.mentions(_demo("004"), "en") if m.entity_id == "islamic-state"
+        m.alias for m in linker.mentions(demo_text("004"), "en") if m.entity_id == "islamic-state"
     }
     assert {"ISIL", "ISIS", "Islamic State of Iraq and the Levant"} <= aliases
 
@@ -242,7 +238,7 @@ def test_mention_offsets_point_at_the_text(linker: Linker) -> None:
 
 
 def test_candidates_are_unknown_capitalised_runs(linker: Linker) -> None:
-    names = {c.text: c.count for c in linker.find_candidates(_demo("003"), "en")}
+    names = {c.text: c.count for c in linker.find_candidates(demo_text("003"), "en")}
     assert "Libyan Express" in names
     assert not {"Jens Stoltenberg", "The Secretary General", "Secretary General"} & set(names)
 
@@ -336,7 +332,7 @@ def test_evaluate_linking_command_on_a_small_corpus(tmp_path: Path) -> None:
 
 
 def test_long_article_links_every_repetition(linker: Linker) -> None:
-    page = _demo("000")
+    page = demo_text("000")
     once = linker.find_mentions(page, "vi")
     repeated = "\n\n".join([page] * 8)
     assert len(repeated.split()) > 5000
