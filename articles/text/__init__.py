@@ -9,6 +9,7 @@ from articles.text.dates import PartialDate, find_publication_date, parse_date_t
 from articles.text.decoding import SNIFF_BYTES, UnreadableInput, decode, find_encoding
 from articles.text.html_page import BY_TAG, Node, Page, main_root, render, walk
 from articles.text.language import VI_SYLLABLE, detect_language, language_from_code
+from articles.text.urls import safe_url, url_host
 
 __all__ = [
     "BY_TAG",
@@ -36,8 +37,10 @@ __all__ = [
     "parse_date_text",
     "render",
     "resolve",
+    "safe_url",
     "sentences",
     "stem_english",
+    "url_host",
     "walk",
     "words",
 ]
