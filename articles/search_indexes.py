@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from articles.models import Article, Language
-from articles.text import ENGLISH, EXACT, FOLDING
+from articles.text import ENGLISH, EXACT, FOLDING, article_text
 
 NO_TOPIC = "none"
 
@@ -59,7 +59,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         )
 
     def prepare_text(self, article: Article) -> str:
-        return f"{article.title}\n\n{article.body}"
+        return article_text(article.title, article.body)
 
     def prepare_text_exact(self, article: Article) -> str:
         return self.prepare_text(article)

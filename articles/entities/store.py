@@ -21,6 +21,7 @@ from articles.entities.linking import Linker
 from articles.entities.registry import Alias, EntityRecord
 from articles.indexing import enqueue
 from articles.models import Article, Entity, EntityAlias, EntityStatus, Mention, Visibility
+from articles.text import article_text
 
 
 def sync_registry(records: Iterable[EntityRecord]) -> tuple[int, int]:
@@ -79,7 +80,7 @@ def link_article(article: Article, linker: Linker | None = None) -> dict[int, in
     """Replace the article's mentions with what its clean text names now; record unknown
     proper names as candidates. Returns {entity id: mention count}."""
     linker = linker or current_linker()
-    text = f"{article.title}\n\n{article.body}"
+    text = article_text(article.title, article.body)
     counts = {int(pk): n for pk, n in linker.find_mentions(text, article.language or "").items()}
     Mention.objects.filter(article=article).delete()
     Mention.objects.bulk_create(

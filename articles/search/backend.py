@@ -25,6 +25,7 @@ from haystack.constants import ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import fields as whoosh_fields
+from whoosh import query as whoosh_query
 from whoosh.sorting import ColumnCategorizer, FieldFacet, OverlappingCategorizer
 
 from articles.search.params import DAY_FIELD, FACETS, YEAR_FIELD
@@ -140,6 +141,7 @@ class LockingWhooshBackend(WhooshSearchBackend):
         # 100,000 articles. Without mmap it reads the parts in place. (Separate segment files
         # avoid the copy too, but a merge can delete them under a running search.)
         self.storage.supports_mmap = False
+        self.parser = _EveryParser(self.parser)
 
     def build_schema(self, fields: dict[str, Any]) -> tuple[str, Any]:
         content_field_name, schema = super().build_schema(fields)
@@ -236,6 +238,23 @@ class LockingWhooshBackend(WhooshSearchBackend):
             self.setup()
         with self._writer() as writer:
             writer.delete_by_term(ID, get_identifier(obj_or_string))
+
+
+class _EveryParser:
+    """haystack sends "*" for "every document" (no words, or only filters counted apart).
+    Whoosh reads "*" as a wildcard over the content field and walks every term's postings,
+    18-31 s at 5,000 articles; Every() with no field walks the document ids only."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def parse(self, text: str, *args: Any, **kwargs: Any) -> Any:
+        if text.strip() in {"*", "(*)"}:
+            return whoosh_query.Every()
+        return self._inner.parse(text, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 class LockingWhooshEngine(WhooshEngine):

@@ -29,6 +29,7 @@ from articles.models import (
     Visibility,
 )
 from articles.stories import grouping
+from articles.text import article_text
 from articles.topics import text_vector
 
 _TOP_ENTITIES = 8  # candidates come through the article's rarest entities
@@ -140,7 +141,7 @@ def regroup(*, everything: bool = False) -> int:
 
 
 def _shingles(article: Article) -> set[int]:
-    return grouping.shingles(f"{article.title}\n\n{article.body}")
+    return grouping.shingles(article_text(article.title, article.body))
 
 
 def _fold_copies(article: Article, shingles: set[int]) -> list[Article]:
@@ -235,7 +236,7 @@ def _choose_story(article: Article) -> int | None:
 
 
 def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProfile:
-    text = f"{article.title}\n\n{article.body}"
+    text = article_text(article.title, article.body)
     return grouping.ArticleProfile(
         article.pk,
         article.published,
