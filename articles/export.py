@@ -93,7 +93,7 @@ def article_to_dict(article: Article, snippet: str = "", score: float = 0.0) -> 
             for m in sorted(article.mentions.all(), key=lambda m: -m.count)
         ],
         "story_id": article.story_id,
-        "copy_of": article.copy_of_id,
+        "copy_of": original.pk if (original := article.visible_original) else None,
         "also_published_by": [
             {
                 "id": copy.pk,

@@ -51,8 +51,12 @@ class QueuedSignalProcessor(BaseSignalProcessor):
 
 
 def enqueue(article_ids: list[int]) -> None:
-    """Queue articles for indexing; drain once the current transaction commits."""
-    for article_id in article_ids:
+    """Queue articles, and the copies folded under them, for indexing; drain after commit.
+
+    A copy's document depends on its original: hiding the original unfolds the copy.
+    """
+    copies = Article.objects.filter(copy_of__in=article_ids).values_list("pk", flat=True)
+    for article_id in sorted({*article_ids, *copies}):
         IndexQueue.objects.update_or_create(
             article_id=article_id, defaults={"token": IndexQueue._meta.get_field("token").default()}
         )
@@ -90,6 +94,18 @@ def drain(timeout: float | None = None) -> int:
 
 def pending() -> int:
     return IndexQueue.objects.count()
+
+
+def stale_hidden() -> list[int]:
+    """Articles hidden or deleted whose index document may still be there (still queued).
+
+    Searches exclude them, so hiding is instant in counts and facets too, even while an
+    index write is failing.
+    """
+    visible = Article.objects.visible().values("pk")
+    return list(
+        IndexQueue.objects.exclude(article_id__in=visible).values_list("article_id", flat=True)
+    )
 
 
 def missing_fields() -> set[str]:

@@ -119,6 +119,13 @@ class Article(models.Model):
         return self.visibility == Visibility.PUBLISHED
 
     @property
+    def visible_original(self) -> Article | None:
+        """The first publication this is a copy of, if readers may see it; else None, and
+        this copy stands in for it (nothing of a hidden article is shown)."""
+        original = self.copy_of
+        return original if original is not None and original.is_visible else None
+
+    @property
     def published_label(self) -> str:
         """The date as precisely as it is known: "21 May 2016", "May 2016", "2016"."""
         if self.published is None or self.published_precision == Precision.UNKNOWN:

@@ -42,7 +42,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using: str | None = None) -> Any:
         return (
             Article.objects.visible()
-            .select_related("source")
+            .select_related("source", "copy_of")
             .prefetch_related("topics", "mentions")
         )
 
@@ -54,7 +54,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         )
         return (
             Article.objects.visible()
-            .select_related("source", "story")
+            .select_related("source", "story", "copy_of")
             .prefetch_related("mentions__entity", Prefetch("copies", queryset=visible_copies))
         )
 
@@ -87,7 +87,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return article.story_id or 0
 
     def prepare_copy(self, article: Article) -> int:
-        return 1 if article.copy_of_id else 0
+        # A copy of a hidden original stands in for it: it is the visible first publication.
+        return 1 if article.visible_original else 0
 
     def prepare_year(self, article: Article) -> int:
         return article.published.year if article.published else 0

@@ -118,6 +118,8 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("articles:entity", found.merged_into_id)
     if found.status == EntityStatus.REJECTED:
         raise Http404("rejected entity")
+    if found.status == EntityStatus.CANDIDATE and not request.user.is_staff:
+        raise Http404("candidate entity")  # unreviewed names from article text: curators only
     return render(
         request, "articles/entity.html", {"profile": profile(found), "form": SearchForm()}
     )

@@ -86,7 +86,8 @@ def link_article(article: Article, linker: Linker | None = None) -> dict[int, in
     Mention.objects.bulk_create(
         Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()
     )
-    _record_candidates(linker, text, article.language or "")
+    if article.is_visible:  # names from hidden text never reach the candidate queue
+        _record_candidates(linker, text, article.language or "")
     return counts
 
 

@@ -124,6 +124,7 @@ whoosh_backend.FieldFacet = ColumnFieldFacet
 
 class LockingWhooshBackend(WhooshSearchBackend):
     index: Any  # whoosh.index.FileIndex, set by setup()
+    parser: Any  # whoosh.qparser.QueryParser, set by setup()
 
     def __init__(self, connection_alias: str, **options: Any) -> None:
         super().__init__(connection_alias, **options)

@@ -10,6 +10,7 @@ from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.entities import current_linker
+from articles.indexing import stale_hidden
 from articles.models import Article, Entity
 from articles.search.facets import Facet, Timeline, build_facets, build_timeline
 from articles.search.params import BY_NAME, COUNTED_FIELDS, DAY_FIELD, SearchParams
@@ -174,6 +175,10 @@ def _base(condition: SQ | None, exclusions: list[SQ], params: SearchParams) -> S
     sqs = SearchQuerySet().models(Article)
     if condition is not None:
         sqs = sqs.filter(condition)
+    stale = stale_hidden()
+    if stale:
+        # Hidden a moment ago, or while index writes fail: never counted, never returned.
+        sqs = sqs.exclude(django_id__in=stale)
     for exclusion in exclusions:
         sqs = sqs.exclude(exclusion)
     if params.date_from:

@@ -108,7 +108,7 @@ def story_articles(story_ids: Iterable[int]) -> dict[int, list[Article]]:
     for article in (
         Article.objects.visible()
         .filter(story__in=list(story_ids))
-        .select_related("source", "story")
+        .select_related("source", "story", "copy_of")
         .prefetch_related("mentions__entity", Prefetch("copies", queryset=copies))
         .order_by(F("published").asc(nulls_last=True), "id")
     ):
