@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A search that times out or cannot reach the index: a 503 with a message, not a 500.
+    "articles.middleware.SearchErrorMiddleware",
 ]
 
 ROOT_URLCONF = "newsarchive.urls"
@@ -178,6 +180,9 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
 # Import limits: a bigger file is reported as failed, never read into memory.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Seconds one search may run before the visitor gets "took too long" (HTTP 503), well under
+# gunicorn's 30 s worker timeout, which would kill the worker and answer a bare 500.
+SEARCH_TIME_BUDGET: float = env_int("SEARCH_TIME_BUDGET", 10)
 
 LOGGING = {
     "version": 1,

@@ -63,7 +63,7 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
 
 
 # The app's own modules at its root, which may import one another.
-APP_ROOT = {"admin", "apps", "export", "forms", "search_backend", "urls", "views"}
+APP_ROOT = {"admin", "apps", "export", "forms", "middleware", "search_backend", "urls", "views"}
 
 
 def layer(name: str) -> tuple[str, int]:

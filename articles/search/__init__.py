@@ -1,5 +1,6 @@
 """Search: query parsing, one run() for page and export, facets, snippets, the haystack backend."""
 
+from articles.search.budget import SearchTimeout, SearchUnavailable
 from articles.search.facets import Bar, Facet, FacetValue, Timeline
 from articles.search.params import FACETS, FacetField, SearchParams, query_pairs
 from articles.search.query import Query, Term, parse
@@ -16,6 +17,8 @@ __all__ = [
     "Query",
     "Results",
     "SearchParams",
+    "SearchTimeout",
+    "SearchUnavailable",
     "Term",
     "Timeline",
     "articles_naming",

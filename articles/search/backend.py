@@ -22,10 +22,14 @@ from typing import Any
 from haystack.backends import whoosh_backend
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
-from haystack.exceptions import SkipDocument
+from haystack.exceptions import SearchBackendError, SkipDocument
 from haystack.utils import get_identifier
 from whoosh import fields as whoosh_fields
+from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+from whoosh.qparser import FuzzyTermPlugin, QueryParser
 from whoosh.sorting import ColumnCategorizer, FieldFacet, OverlappingCategorizer
 
 from articles.search.params import DAY_FIELD, FACETS, YEAR_FIELD
@@ -134,15 +138,36 @@ class LockingWhooshBackend(WhooshSearchBackend):
 
     def setup(self) -> None:
         # Two gunicorn workers starting on an empty directory must not both create it.
-        os.makedirs(self.path, exist_ok=True)
-        with _file_lock(os.path.join(self.path, "..", f".{os.path.basename(self.path)}.setup")):
-            super().setup()
+        try:
+            os.makedirs(self.path, exist_ok=True)
+            with _file_lock(os.path.join(self.path, "..", f".{os.path.basename(self.path)}.setup")):
+                self._open(create=True)
+        except OSError:
+            # A read-only index (a read-only mount, a full disk): searches still read it.
+            # haystack's own setup refuses any index it cannot write, even to search it.
+            self._open(create=False)
         # Whoosh reads a part of a compound segment file through mmap by copying the whole
         # part into memory (BytesIO) each time a search opens it: 2.2 of a search's 3.1 s at
         # 100,000 articles. Without mmap it reads the parts in place. (Separate segment files
         # avoid the copy too, but a merge can delete them under a running search.)
         self.storage.supports_mmap = False
         self.parser = _EveryParser(self.parser)
+        self.setup_complete = True
+
+    def _open(self, create: bool) -> None:
+        from haystack import connections
+
+        self.storage = FileStorage(self.path)
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        self.content_field_name, self.schema = self.build_schema(fields)
+        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.parser.add_plugins([FuzzyTermPlugin])
+        try:
+            self.index = self.storage.open_index(schema=self.schema)
+        except whoosh_index.EmptyIndexError:
+            if not create:
+                raise
+            self.index = self.storage.create_index(self.schema)
 
     def build_schema(self, fields: dict[str, Any]) -> tuple[str, Any]:
         content_field_name, schema = super().build_schema(fields)
@@ -198,11 +223,16 @@ class LockingWhooshBackend(WhooshSearchBackend):
         # table of contents still lists them reads the index again and finds the merged one.
         for attempt in range(_SEARCH_ATTEMPTS):
             try:
+                if not self.setup_complete:
+                    self.setup()
                 return self._search(query_string, start_offset, end_offset, **kwargs)
             except FileNotFoundError:
                 if attempt == _SEARCH_ATTEMPTS - 1:
-                    raise
+                    raise SearchBackendError("the search index lost files mid-read") from None
                 self.index = self.index.refresh()
+            except (whoosh_index.IndexError, LockError) as exc:
+                # Callers see the engine-neutral error; Whoosh stays inside this module.
+                raise SearchBackendError(f"the search index cannot be read: {exc}") from exc
         raise AssertionError("unreachable")
 
     def _search(

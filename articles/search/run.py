@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.safestring import SafeString
 from haystack import connections
+from haystack.exceptions import SearchBackendError
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.entities import current_linker
 from articles.indexing import stale_hidden
 from articles.models import Article, Entity
+from articles.search.budget import SearchUnavailable, time_budget
 from articles.search.facets import Facet, Timeline, build_facets, build_timeline
 from articles.search.params import BY_NAME, COUNTED_FIELDS, DAY_FIELD, SearchParams
 from articles.search.query import Query, folded_terms, to_sq
 from articles.search.snippets import snippet
 
 _SCAN = 200  # ranked ids read per step when collapsing to stories
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,20 @@ class Results:
 
 
 def run(params: SearchParams) -> Results:
-    """Search the index; hidden articles never come back (see ArticleIndex.read_queryset)."""
+    """Search the index; hidden articles never come back (see ArticleIndex.read_queryset).
+
+    Raises SearchTimeout past settings.SEARCH_TIME_BUDGET seconds and SearchUnavailable when
+    the engine cannot answer; pages answer both with a message (HTTP 503), never a 500.
+    """
+    try:
+        with time_budget(settings.SEARCH_TIME_BUDGET):
+            return _run(params)
+    except (OSError, SearchBackendError) as exc:
+        log.exception("search failed")
+        raise SearchUnavailable("the search index cannot be read right now") from exc
+
+
+def _run(params: SearchParams) -> Results:
     query = params.query
     condition, exclusions = to_sq(query)
     if params.q and condition is None and not exclusions:
