@@ -35,6 +35,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     story = indexes.IntegerField()
     # 1 for a republished or syndicated copy: results fold it under the first publication.
     copy = indexes.IntegerField()
+    # The article's id, a column: equal scores rank by it, so an order never depends on
+    # how or when the index was written (rebuilds, updates).
+    id_sort = indexes.IntegerField(model_attr="pk")
 
     def get_model(self) -> type[Article]:
         return Article

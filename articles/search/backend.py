@@ -30,9 +30,15 @@ from whoosh import query as whoosh_query
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.qparser import FuzzyTermPlugin, QueryParser
-from whoosh.sorting import ColumnCategorizer, FieldFacet, OverlappingCategorizer
+from whoosh.sorting import (
+    ColumnCategorizer,
+    FieldFacet,
+    MultiFacet,
+    OverlappingCategorizer,
+    ScoreFacet,
+)
 
-from articles.search.params import DAY_FIELD, FACETS, YEAR_FIELD
+from articles.search.params import DAY_FIELD, FACETS, ORDER_FIELD, YEAR_FIELD
 
 # Facet fields get a per-document column, so counting reads one value per matching document.
 # Without a column Whoosh "uninverts" the field on every search: it walks every term's
@@ -42,6 +48,7 @@ SINGLE_VALUED_FACETS = (
     *(facet.field for facet in FACETS if not facet.multi_valued),
     YEAR_FIELD,
     DAY_FIELD,
+    ORDER_FIELD,
     "story",
     "copy",
 )
@@ -163,11 +170,11 @@ class LockingWhooshBackend(WhooshSearchBackend):
         self.parser = QueryParser(self.content_field_name, schema=self.schema)
         self.parser.add_plugins([FuzzyTermPlugin])
         try:
-            self.index = self.storage.open_index(schema=self.schema)
+            self.index = _StableIndex(self.storage.open_index(schema=self.schema))
         except whoosh_index.EmptyIndexError:
             if not create:
                 raise
-            self.index = self.storage.create_index(self.schema)
+            self.index = _StableIndex(self.storage.create_index(self.schema))
 
     def build_schema(self, fields: dict[str, Any]) -> tuple[str, Any]:
         content_field_name, schema = super().build_schema(fields)
@@ -269,6 +276,42 @@ class LockingWhooshBackend(WhooshSearchBackend):
             self.setup()
         with self._writer() as writer:
             writer.delete_by_term(ID, get_identifier(obj_or_string))
+
+
+class _StableIndex:
+    """The index as haystack's search code sees it: its searchers rank equal scores by the
+    article id (haystack gives Whoosh no sort for relevance, and Whoosh then breaks ties
+    by document number, which every rewrite of a document changes)."""
+
+    def __init__(self, index: Any) -> None:
+        self._index = index
+
+    def refresh(self) -> _StableIndex:
+        return _StableIndex(self._index.refresh())
+
+    def searcher(self, **kwargs: Any) -> _StableSearcher:
+        return _StableSearcher(self._index.searcher(**kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._index, name)
+
+
+class _StableSearcher:
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+
+    def search_page(self, query: Any, pagenum: int, pagelen: int = 10, **kwargs: Any) -> Any:
+        if kwargs.get("sortedby") is None:
+            kwargs["sortedby"] = MultiFacet([ScoreFacet(), ColumnFieldFacet(ORDER_FIELD)])
+            page = self._searcher.search_page(query, pagenum, pagelen, **kwargs)
+            # A sorted search reports each hit's sort key, here (-score, id): give haystack
+            # back the score.
+            page.results.top_n = [(-key[0], docnum) for key, docnum in page.results.top_n]
+            return page
+        return self._searcher.search_page(query, pagenum, pagelen, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._searcher, name)
 
 
 class _EveryParser:

@@ -36,6 +36,8 @@ BY_NAME = {facet.name: facet for facet in FACETS}
 # (YYYYMMDD, 0 when the date is unknown).
 YEAR_FIELD = "year"
 DAY_FIELD = "published_sort"
+# The unique tie-breaker after the score: the article id (see ArticleIndex.id_sort).
+ORDER_FIELD = "id_sort"
 COUNTED_FIELDS = (*(facet.field for facet in FACETS), YEAR_FIELD, DAY_FIELD)
 
 
