@@ -64,19 +64,33 @@ def enqueue(article_ids: list[int]) -> None:
         transaction.on_commit(drain)
 
 
+class IndexWriteFailed(Exception):
+    """An index write failed (disk full, ...); the articles stay queued for the next drain."""
+
+
 @contextmanager
-def deferred_indexing() -> Iterator[None]:
-    """Queue every change made inside the block and index them in batches at its end."""
+def deferred_indexing(*, strict: bool = False) -> Iterator[None]:
+    """Queue every change made inside the block and index them in batches at its end.
+
+    strict: raise IndexWriteFailed when that indexing fails (see drain).
+    """
     reset = _deferred.set(True)
     try:
         yield
+    except Exception:
+        drain()  # what was saved before the error is searchable without a drain by hand
+        raise
     finally:
         _deferred.reset(reset)
-    drain()
+    drain(strict=strict)
 
 
-def drain(timeout: float | None = None) -> int:
-    """Index everything queued; return how many articles were written. Never raises."""
+def drain(timeout: float | None = None, *, strict: bool = False) -> int:
+    """Index everything queued; return how many articles were written.
+
+    A failed write is logged and leaves its articles queued; with strict it also raises
+    IndexWriteFailed, so that a caller such as an import can report it and exit non-zero.
+    """
     wait = settings.HAYSTACK_CONNECTIONS["default"].get("WRITE_LOCK_TIMEOUT", 60)
     done = 0
     try:
@@ -86,9 +100,11 @@ def drain(timeout: float | None = None) -> int:
                 done += len(batch)
     except TimeoutError:
         log.warning("search index busy: %d queued articles left for the lock holder", pending())
-    except Exception:
+    except Exception as exc:
         # The rows stay queued: the next drain (any process) retries them.
         log.exception("search indexing failed; changes stay queued")
+        if strict:
+            raise IndexWriteFailed(f"{type(exc).__name__}: {exc}") from exc
     return done
 
 

@@ -23,6 +23,7 @@ from articles.text import (
     parse_date_text,
     render,
     resolve,
+    safe_url,
     walk,
 )
 
@@ -98,7 +99,7 @@ def extract_text(text: str, *, url: str | None = None) -> Extracted:
     'Tin về Libya'
     """
     lines = _lines(text)
-    return _assemble(lines, "\n".join(lines), title_hint=None, url=url)
+    return _assemble(lines, "\n".join(lines), title_hint=None, url=safe_url(url))
 
 
 def extract_html(html: str, *, url: str | None = None) -> Extracted:
@@ -124,8 +125,9 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted:
     meta = page.meta
     site_name = _clean_inline(meta.get("og:site_name", "")) or None
     title = _html_title(page, root, site_name)
-    declared = [u for u in (meta.get("og:url"), page.canonical) if u and u.startswith("http")]
-    canonical = url or next(iter(declared), None)
+    # safe_url: a "javascript:" canonical, or one too long for Article.url, is no URL at all.
+    declared = [u for u in map(safe_url, (meta.get("og:url"), page.canonical)) if u]
+    canonical = safe_url(url) or next(iter(declared), None)
     lines = _lines("\n".join(render(root)))
     extracted = _assemble(lines, raw, title_hint=title, url=canonical, site_name=site_name)
     if not extracted.body:

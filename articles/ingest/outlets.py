@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from articles.text import url_host
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ _BARE_DOMAIN = re.compile(rf"\b([a-z0-9-]+(?:\.[a-z0-9-]+)*{_TLD})\b", re.I)
 def source(raw: str, url: str | None, site_name: str | None) -> tuple[str | None, str | None]:
     """Outlet name and domain: the URL's domain first, then marks the page leaves in its text."""
     name, domain = _source_from_text(raw)
-    url_domain = _domain(url)
+    url_domain = host_of(url) if url and "://" in url else None
     if url_domain:
         outlet = next((o for o in _OUTLETS if _same_site(url_domain, o.domain)), None)
         if outlet:
@@ -76,30 +77,34 @@ def _source_from_text(raw: str) -> tuple[str | None, str | None]:
     if best:
         return best.name, best.domain
     dateline = _DATELINE_SITE.search(raw[:5000])
-    if dateline:
-        return dateline.group(1), dateline.group(1).lower()
+    if dateline and (domain := host_of(dateline.group(1))):
+        return dateline.group(1), domain
     for match in _EMAIL_OR_URL.finditer(raw):
-        domain = _domain("//" + (match.group(1) or match.group(2)))
+        domain = host_of(match.group(1) or match.group(2))
         if domain and domain not in _NOT_PUBLISHERS:
             return None, domain
     for line in raw.split("\n"):
         # "Theo dõi Baoquocte.vn trên": a bare domain is a hint only on a short line, not in a
         # story that happens to mention amazon.com.
         bare = _BARE_DOMAIN.search(line) if len(line) <= 200 and len(line.split()) <= 8 else None
-        if bare:
-            return None, bare.group(1).lower()
+        if bare and (domain := host_of(bare.group(1))):
+            return None, domain
     return None, None
 
 
-def _domain(url: str | None) -> str | None:
-    if not url:
+def host_of(value: object) -> str | None:
+    """The lowercase host of a URL or a bare domain, without "www.", if it fits Source.domain.
+
+    >>> [host_of(v) for v in ("WWW.VOV.vn", "https://vov.vn/a", "vov.vn.", "a b", "x" * 300)]
+    ['vov.vn', 'vov.vn', 'vov.vn', None, None]
+    """
+    if not isinstance(value, str) or not value.strip():
         return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    except ValueError:
+    value = value.strip()
+    host = url_host(value if "://" in value else "http://" + value)
+    if host is None:
         return None
-    host = host.lower().rstrip(".")
-    return host.removeprefix("www.") or None
+    return host.rstrip(".") or None
 
 
 def _same_site(host: str, domain: str) -> bool:

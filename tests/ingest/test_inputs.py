@@ -381,9 +381,14 @@ def test_os_error_while_reading_becomes_a_failure(
     path = tmp_path / "locked.txt"
     path.write_text("x", encoding="utf-8")
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    # Files are opened with os.open (after a stat says they are regular), not Path.read_bytes.
+    def deny(file: str | Path, flags: int, *args: int, **kwargs: object) -> int:
+        if os.fspath(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", deny)
 
     assert _read(path) == [Failure(str(path), "Permission denied")]
