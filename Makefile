@@ -1,5 +1,5 @@
 # The README's two commands are `make run` and `make test`; scripts/ does the work.
-.PHONY: help run test venv lint typecheck bench evaluate-stories
+.PHONY: help run test venv lint typecheck bench evaluate-stories evaluate-names
 
 help:
 	@echo "make run        set up .venv, migrate, import demo/, serve on http://127.0.0.1:8000/"
@@ -8,6 +8,7 @@ help:
 	@echo "make typecheck  mypy on articles/ (requirements-dev.txt)"
 	@echo "make bench      index 100,000 corpus articles; search p50/p95 with and without facets"
 	@echo "make evaluate-stories  pairwise precision/recall of story grouping on real data"
+	@echo "make evaluate-names    P@10 and recall of multi-syllable names (Vietnamese word units)"
 
 run:
 	bash scripts/run.sh
@@ -37,3 +38,10 @@ evaluate-stories:
 	VAR_DIR=var/eval DATABASE_URL= .venv/bin/python manage.py migrate -v 0
 	VAR_DIR=var/eval DATABASE_URL= .venv/bin/python manage.py load_entities
 	VAR_DIR=var/eval DATABASE_URL= .venv/bin/python manage.py evaluate_stories $(EVAL_ARGS)
+
+# Multi-syllable names in search, on VNTC in a database and index of its own (rebuilt each run).
+evaluate-names:
+	bash scripts/venv.sh
+	rm -rf var/eval-names
+	VAR_DIR=var/eval-names DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/eval-names DATABASE_URL= .venv/bin/python manage.py evaluate_names $(EVAL_ARGS)

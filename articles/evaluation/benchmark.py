@@ -75,11 +75,11 @@ def build(corpora: Path, count: int, batch: int = 2_000) -> int:
             Article.objects.bulk_create(articles)
         made += len(articles)
     IndexQueue.objects.all().delete()
-    _index_all(batch)
+    index_all(batch)
     return made
 
 
-def _index_all(batch: int) -> None:
+def index_all(batch: int) -> None:
     """Index every article through one Whoosh writer and one commit.
 
     backend.update() commits per call, and every commit merges segments: building 100,000

@@ -60,10 +60,12 @@ class SearchParams:
     # asked for, or unless sources are chosen: then each chosen source's own copy counts.
     copies: bool = False
     story: int | None = None  # only this story's articles
+    # False: every syllable is a word of its own (the behaviour before units; for evaluation).
+    units: bool = True
 
     @property
     def query(self) -> Query:
-        return parse(self.q)
+        return parse(self.q, units=self.units)
 
     @property
     def selected(self) -> dict[str, tuple[str, ...]]:

@@ -1,8 +1,10 @@
 """parse(q) -> Query: the search box syntax, and to_sq(query): the same as a haystack SQ.
 
 Syntax: words (all must match), "quoted phrases", OR between two terms, -word or
--"phrase" to exclude. Anything else is read as words: an unbalanced quote runs to the
-end, a lone OR or - is dropped, punctuation separates words. Parsing never fails.
+-"phrase" to exclude. Adjacent Vietnamese syllables that form a word or a name ("Đà Nẵng",
+"ha noi") are one term, matched as a phrase (search/units.py). Anything else is read as
+words: an unbalanced quote runs to the end, a lone OR or - is dropped, punctuation separates
+words. Parsing never fails.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from operator import and_, or_
 from haystack.inputs import Clean, Exact
 from haystack.query import SQ
 
+from articles.search.units import segment
 from articles.text import fold, nfc, words
 
 # Each term is looked up in these fields at once (OR): `text` (folded) makes "bat den
@@ -53,11 +56,13 @@ class Query:
         return " ".join(" OR ".join(str(t) for t in clause) for clause in self.clauses)
 
 
-def parse(q: str) -> Query:
-    """Parse the search box.
+def parse(q: str, units: bool = True) -> Query:
+    """Parse the search box; with `units`, a word of several syllables is one phrase term.
 
     >>> str(parse('nato  libya OR "Hà Nội" -russia OR'))
     'nato libya OR "Hà Nội" -russia'
+    >>> str(parse("Tổng thư ký NATO")), str(parse("tong thu ky NATO", units=False))
+    ('"Tổng thư ký" NATO', 'tong thu ky NATO')
     """
     clauses: list[list[Term]] = []
     pending_or = False
@@ -71,7 +76,9 @@ def parse(q: str) -> Query:
         # A bare token that holds several words ("NATO’s", "Nga-Ấn") is read as a phrase.
         found = words(quoted if bare is None else bare)
         term_list = (
-            [Term(tuple(found), phrase=len(found) > 1, negated=bool(negated))] if found else []
+            [Term(tuple(found), phrase=bare is None or len(found) > 1, negated=bool(negated))]
+            if found
+            else []
         )
         for i, term in enumerate(term_list):
             if (
@@ -84,7 +91,34 @@ def parse(q: str) -> Query:
             else:
                 clauses.append([term])
         pending_or = False if term_list else pending_or
+    if units:
+        clauses = _join_units(clauses)
     return Query(tuple(tuple(clause) for clause in clauses[:MAX_TERMS]))
+
+
+def _join_units(clauses: list[list[Term]]) -> list[list[Term]]:
+    """Runs of plain one-word clauses, with the words that form a unit joined as a phrase."""
+    joined: list[list[Term]] = []
+    run: list[Term] = []
+
+    def flush() -> None:
+        words = [term.words[0] for term in run]
+        for start, end in segment(words):
+            if end - start == 1:
+                joined.append([run[start]])
+            else:
+                joined.append([Term(tuple(words[start:end]), phrase=True)])
+        run.clear()
+
+    for clause in clauses:
+        term = clause[0]
+        if len(clause) == 1 and not term.negated and not term.phrase and len(term.words) == 1:
+            run.append(term)
+            continue
+        flush()
+        joined.append(clause)
+    flush()
+    return joined
 
 
 def to_sq(query: Query) -> tuple[SQ | None, list[SQ]]:

@@ -16,6 +16,7 @@ from typing import Any
 from whoosh.analysis import (
     CharsetFilter,
     Composable,
+    Filter,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
@@ -46,17 +47,63 @@ def fold(text: str) -> str:
     return nfc(text).lower().translate(_EXTRA_FOLDS).translate(accent_map)
 
 
-class NfcTokenizer(Tokenizer):
-    """RegexTokenizer that normalises its input to NFC first."""
+# Punctuation that ends a clause: words on either side are one position further apart, so a
+# phrase ("Nhà Trắng", "bật đèn xanh") never matches across it ("nhà. Trắng", "bật, đèn").
+_CLAUSE_BREAK = re.compile(r"[.,;:!?…()\[\]\n]")
 
-    def __init__(self) -> None:
-        self._inner = RegexTokenizer(WORD)
+
+class NfcTokenizer(Tokenizer):
+    """Words of the NFC text (WORD), with a position gap at clause punctuation."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NfcTokenizer)
 
-    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
-        return self._inner(nfc(value), **kwargs)
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        text = nfc(value)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield from RegexTokenizer(WORD)(
+                text,
+                positions,
+                chars,
+                keeporiginal,
+                removestops,
+                start_pos,
+                start_char,
+                tokenize=False,
+                mode=mode,
+                **kwargs,
+            )
+            return
+        pos, previous_end = start_pos, 0
+        for match in WORD.finditer(text):
+            if previous_end and _CLAUSE_BREAK.search(text, previous_end, match.start()):
+                pos += 1
+            token.text = match.group()
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+            pos += 1
+            previous_end = match.end()
 
 
 class FoldFilter(CharsetFilter):
@@ -71,12 +118,33 @@ class FoldFilter(CharsetFilter):
             yield token
 
 
+class DottedPartsFilter(Filter):
+    """At index time, a dotted abbreviation is also its parts, at the same position:
+    "PGS.TS" is found by "PGS.TS", "PGS" and "TS" (queries are left whole)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DottedPartsFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            # Later filters change token.text in place when we yield: keep the original.
+            original = token.text
+            yield token
+            if token.mode != "index" or "." not in original:
+                continue
+            for part in original.split("."):
+                if part:
+                    token.text = part
+                    token.stopped = False
+                    yield token
+
+
 def _folding() -> Composable:
-    return NfcTokenizer() | LowercaseFilter() | FoldFilter()
+    return NfcTokenizer() | DottedPartsFilter() | LowercaseFilter() | FoldFilter()
 
 
 FOLDING = _folding()
-EXACT = NfcTokenizer() | LowercaseFilter()
+EXACT = NfcTokenizer() | DottedPartsFilter() | LowercaseFilter()
 # Snowball English (Porter2): the original Porter in whoosh leaves "planning" as "plann".
 ENGLISH = _folding() | StopFilter(minsize=1) | StemFilter(lang="en")
 stem_english = stemmer_for_language("en")

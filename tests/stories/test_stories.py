@@ -399,7 +399,7 @@ def test_an_index_written_before_stories_is_rebuilt_by_make_run(
     out = StringIO()
     call_command("process_index_queue", "--rebuild-if-outdated", stdout=out)
     lacking = (
-        "copy, entities, language, published, published_sort, source_id, story, "
+        "copy, entities, id_sort, language, published, published_sort, source_id, story, "
         "text_en, text_exact, title, topics, year"
     )
     assert out.getvalue().splitlines() == [
