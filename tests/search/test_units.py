@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.conf import settings
 
 from articles.evaluation import names
-from articles.search import parse
+from articles.models import Article
+from articles.search import SearchParams, parse, run
 from articles.search.units import learn_pairs, segment
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +53,18 @@ def test_names_rank_as_names_on_real_articles() -> None:
         assert units.recall >= syllables.recall, (units, syllables)
         # The measurement can tell the two apart: syllables apart find other words too.
         assert syllables.precision_at_10 < units.precision_at_10 - 0.2
+
+
+def test_dotted_abbreviations_are_found_whole_and_split(indexed: Callable[..., Article]) -> None:
+    article = indexed(title="Hội thảo", body="PGS.TS Nguyễn Văn An phát biểu tại TP.HCM.")
+    for q in ("PGS.TS", "PGS", "pgs", "TS", "TP.HCM", "HCM", '"PGS.TS Nguyễn Văn An"'):
+        assert [h.article.pk for h in run(SearchParams(q=q)).hits] == [article.pk], q
+
+
+def test_a_phrase_never_matches_across_clause_punctuation(
+    indexed: Callable[..., Article],
+) -> None:
+    house = indexed(title="Tin Mỹ", body="Người phát ngôn Nhà Trắng cho biết.")
+    indexed(title="Tin nhà", body="Ông về nhà. Trắng tay sau vụ kiện, nhà, trắng.")
+    assert [h.article.pk for h in run(SearchParams(q="Nhà Trắng")).hits] == [house.pk]
+    assert [h.article.pk for h in run(SearchParams(q='"nha trang"')).hits] == [house.pk]
