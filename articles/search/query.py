@@ -1,18 +1,31 @@
 """parse(q) -> Query: the search box syntax, and to_sq(query): the same as a haystack SQ.
 
-Syntax: words (all must match), "quoted phrases", OR between two terms, -word or
--"phrase" to exclude. Adjacent Vietnamese syllables that form a word or a name ("Đà Nẵng",
-"ha noi") are one term, matched as a phrase (search/units.py). Anything else is read as
-words: an unbalanced quote runs to the end, a lone OR or - is dropped, punctuation separates
-words. Parsing never fails.
+Syntax (the page's help lists it in both languages):
+- words: all must match (`nato libya`); `AND` may be written out.
+- `"quoted phrases"`: the words in this order.
+- `OR` between two terms: either (`libya OR iraq nato` is (libya OR iraq) AND nato: OR binds
+  tighter than AND, as in Google; use parentheses for anything else).
+- `NOT word` or `-word`, `-"phrase"`, `NOT (a OR b)`: must not match.
+- `( )` group.
+- `title:word`, `title:"a phrase"`: in the headline; `source:VOV.VN`: by source name or
+  domain; `lang:vi` / `lang:en`.
+- `liby*`: words that start with "liby" (at least three letters before the star).
+Operators count only in capitals: lowercase `and`, `or`, `not` are words ("or" is English,
+"not" could be anything). Adjacent Vietnamese syllables that form a word or a name ("Đà
+Nẵng", "ha noi") are one term, matched as a phrase (search/units.py). Anything else is read as
+words: an unbalanced quote runs to the end, a missing `)` closes at the end, a stray `)` or a
+lone operator is dropped, punctuation separates words. Parsing never
+fails, and the parsed query prints back in this syntax.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
+from typing import TypeAlias
 
 from haystack.inputs import Clean, Exact
 from haystack.query import SQ
@@ -24,36 +37,74 @@ from articles.text import fold, nfc, words
 # xanh" find "bật đèn xanh"; `text_exact` adds score when the accents match too;
 # `title` adds score for title hits; `text_en` finds English inflections ("troops").
 SEARCH_FIELDS = ("text", "text_exact", "title", "text_en")
+FIELDS = ("title", "source", "lang")
 MAX_TERMS = 32
+MIN_PREFIX = 3
 
-_TOKEN = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
+_TOKEN = re.compile(
+    r"""(?P<open>\()|(?P<close>\))
+      |(?P<minus>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<quoted>[^"]*)(?:"|$)|(?P<bare>[^\s()"]+))""",
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True)
 class Term:
     words: tuple[str, ...]
     phrase: bool = False
-    negated: bool = False
+    negated: bool = False  # kept for callers that build terms by hand; parse() uses Not
+    field: str = ""  # "", "title", "source" or "lang"
+    prefix: bool = False  # the last word is a prefix (liby*)
 
     def __str__(self) -> str:
         text = " ".join(self.words)
-        return ("-" if self.negated else "") + (f'"{text}"' if self.phrase else text)
+        text = f'"{text}"' if self.phrase else text + ("*" if self.prefix else "")
+        return ("-" if self.negated else "") + (f"{self.field}:" if self.field else "") + text
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+Node: TypeAlias = Term | All | Any_ | Not
 
 
 @dataclass(frozen=True)
 class Query:
-    # AND of clauses; each clause is an OR of terms.
-    clauses: tuple[tuple[Term, ...], ...]
+    root: Node | None = None
+    terms: tuple[Term, ...] = field(default=())  # every term, in order
 
     @property
     def is_empty(self) -> bool:
-        return not any(not term.negated for clause in self.clauses for term in clause)
+        return not self.positive_terms()
+
+    def positive_terms(self) -> list[Term]:
+        return list(_positive(self.root)) if self.root is not None else []
 
     def positive_words(self) -> list[str]:
-        return [w for clause in self.clauses for t in clause if not t.negated for w in t.words]
+        """Words the text must or may contain (what the highlighter marks)."""
+        return [w for t in self.positive_terms() if t.field in ("", "title") for w in t.words]
+
+    def plain_words(self) -> list[str]:
+        """The words, when the query is nothing but words and phrases that must all match."""
+        items = self.root.items if isinstance(self.root, All) else (self.root,)
+        if not all(isinstance(i, Term) and not i.field and not i.prefix for i in items):
+            return []
+        return [w for item in items if isinstance(item, Term) for w in item.words]
 
     def __str__(self) -> str:
-        return " ".join(" OR ".join(str(t) for t in clause) for clause in self.clauses)
+        return _show(self.root, top=True) if self.root is not None else ""
 
 
 def parse(q: str, units: bool = True) -> Query:
@@ -63,83 +114,231 @@ def parse(q: str, units: bool = True) -> Query:
     'nato libya OR "Hà Nội" -russia'
     >>> str(parse("Tổng thư ký NATO")), str(parse("tong thu ky NATO", units=False))
     ('"Tổng thư ký" NATO', 'tong thu ky NATO')
+    >>> str(parse("(nato OR un) AND NOT title:libya liby* lang:vi"))
+    'nato OR un -title:libya liby* lang:vi'
     """
-    clauses: list[list[Term]] = []
-    pending_or = False
-    for match in _TOKEN.finditer(nfc(q)):
-        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
-        if bare == "OR":
-            pending_or = bool(clauses)
-            continue
-        if bare is not None:
-            negated = "-" if bare.startswith("-") else ""
-        # A bare token that holds several words ("NATO’s", "Nga-Ấn") is read as a phrase.
-        found = words(quoted if bare is None else bare)
-        term_list = (
-            [Term(tuple(found), phrase=bare is None or len(found) > 1, negated=bool(negated))]
-            if found
-            else []
-        )
-        for i, term in enumerate(term_list):
-            if (
-                pending_or
-                and i == 0
-                and not term.negated
-                and not any(t.negated for t in clauses[-1])
-            ):
-                clauses[-1].append(term)
-            else:
-                clauses.append([term])
-        pending_or = False if term_list else pending_or
-    if units:
-        clauses = _join_units(clauses)
-    return Query(tuple(tuple(clause) for clause in clauses[:MAX_TERMS]))
+    parser = _Parser(_tokens(nfc(q)), units)
+    root = parser.expression(top=True)
+    return Query(root, tuple(parser.terms))
 
 
-def _join_units(clauses: list[list[Term]]) -> list[list[Term]]:
-    """Runs of plain one-word clauses, with the words that form a unit joined as a phrase."""
-    joined: list[list[Term]] = []
-    run: list[Term] = []
-
-    def flush() -> None:
-        words = [term.words[0] for term in run]
-        for start, end in segment(words):
-            if end - start == 1:
-                joined.append([run[start]])
-            else:
-                joined.append([Term(tuple(words[start:end]), phrase=True)])
-        run.clear()
-
-    for clause in clauses:
-        term = clause[0]
-        if len(clause) == 1 and not term.negated and not term.phrase and len(term.words) == 1:
-            run.append(term)
-            continue
-        flush()
-        joined.append(clause)
-    flush()
-    return joined
-
-
-def to_sq(query: Query) -> tuple[SQ | None, list[SQ]]:
+def to_sq(query: Query, sources: dict[str, list[int]] | None = None) -> tuple[SQ | None, list[SQ]]:
     """The query as haystack SQ objects, (must match, must not match): portable to every
-    haystack backend."""
-    positive = []
-    negative = []
-    for clause in query.clauses:
-        if clause[0].negated:
-            negative.append(_term_sq(clause[0], fields=("text",)))
-        else:
-            positive.append(reduce(or_, (_term_sq(term) for term in clause)))
+    haystack backend. `sources` maps a `source:` value to the ids it names (None: none)."""
+    if query.root is None:
+        return None, []
+    items = query.root.items if isinstance(query.root, All) else (query.root,)
+    positive = [_sq(item, sources or {}) for item in items if not isinstance(item, Not)]
+    negative = [_sq(item.item, sources or {}) for item in items if isinstance(item, Not)]
     return (reduce(and_, positive) if positive else None), negative
-
-
-def _term_sq(term: Term, fields: tuple[str, ...] = SEARCH_FIELDS) -> SQ:
-    text = " ".join(term.words)
-    value = Exact(text) if term.phrase else Clean(text)
-    return reduce(or_, (SQ(**{field: value}) for field in fields))
 
 
 def folded_terms(query: Query) -> set[str]:
     """Folded words the highlighter marks."""
     return {fold(w) for w in query.positive_words()}
+
+
+def source_values(query: Query) -> list[str]:
+    """The values of the query's `source:` terms, to be resolved to source ids."""
+    return [" ".join(t.words) for t in query.terms if t.field == "source"]
+
+
+# Tokens: ("(", ""), (")", ""), ("op", "AND"|"OR"|"NOT"), ("term", Term).
+Token = tuple[str, object]
+
+
+def _tokens(text: str) -> Iterator[Token]:
+    for match in _TOKEN.finditer(text):
+        if match["open"]:
+            yield "(", ""
+            continue
+        if match["close"]:
+            yield ")", ""
+            continue
+        bare, quoted, name = match["bare"], match["quoted"], (match["field"] or "").lower()
+        if bare in ("AND", "OR", "NOT") and not match["minus"] and not name:
+            yield "op", bare
+            continue
+        if name and name not in FIELDS:
+            # "http://x" or "Note:" is text, not a field
+            bare = f"{match['field']}:{bare or ''}" if quoted is None else bare
+            name = ""
+        prefix = bare is not None and bare.endswith("*")
+        found = words(quoted if quoted is not None else bare or "")
+        if prefix and (len(found) != 1 or len(found[0]) < MIN_PREFIX):
+            prefix = False  # "a*" or "*" would match half the vocabulary: read as words
+        if not found:
+            continue
+        if match["minus"]:
+            yield "op", "-"
+        term = Term(tuple(found), phrase=quoted is not None or len(found) > 1, field=name)
+        yield "term", Term(term.words, term.phrase and not prefix, False, name, prefix)
+
+
+class _Parser:
+    """Recursive descent: sequence := group+ (AND is optional between groups);
+    group := unary (OR unary)*; unary := (NOT|-) unary | "(" sequence ")" | term."""
+
+    def __init__(self, tokens: Iterator[Token], units: bool) -> None:
+        self.tokens = list(tokens)
+        self.at = 0
+        self.units = units
+        self.terms: list[Term] = []
+        self.depth = 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def expression(self, top: bool = False) -> Node | None:
+        items: list[Node] = []
+        while (token := self.peek()) is not None:
+            if token == (")", ""):
+                self.at += 1
+                if top:
+                    continue  # a stray ")" is dropped
+                break
+            if token == ("op", "AND"):
+                self.at += 1
+                continue
+            if token == ("op", "OR"):
+                self.at += 1  # an OR with nothing before it
+                continue
+            node = self.group()
+            if node is not None:
+                items.append(node)
+        if self.units:
+            items = _join_units(items)
+        return _all(items)
+
+    def group(self) -> Node | None:
+        first = self.unary()
+        either = [first] if first is not None else []
+        while self.peek() == ("op", "OR"):
+            self.at += 1
+            nxt = self.peek()
+            if nxt is None or nxt in ((")", ""), ("op", "OR"), ("op", "AND")):
+                break  # "nato OR" : the OR is dropped
+            other = self.unary()
+            if other is not None:
+                either.append(other)
+        if len(either) > 1:
+            return Any_(tuple(either))
+        return either[0] if either else None
+
+    def unary(self) -> Node | None:
+        token = self.peek()
+        if token is None:
+            return None
+        self.at += 1
+        kind, value = token
+        if kind == "op" and value in ("NOT", "-"):
+            inner = self.unary()
+            if inner is None:
+                return None
+            return inner.item if isinstance(inner, Not) else Not(inner)
+        if kind == "(":
+            if self.depth >= 8:
+                return None
+            self.depth += 1
+            inner = self.expression()
+            self.depth -= 1
+            return inner
+        if kind == "term" and isinstance(value, Term) and len(self.terms) < MAX_TERMS:
+            self.terms.append(value)
+            return value
+        return None
+
+
+def _all(items: list[Node]) -> Node | None:
+    # "(a b) c" is "a b c": groups inside a sequence need no nesting.
+    items = [part for item in items for part in (item.items if isinstance(item, All) else (item,))]
+    if not items:
+        return None
+    if all(isinstance(item, Not) for item in items):
+        return All(tuple(items))  # exclusions alone: everything but them
+    return items[0] if len(items) == 1 else All(tuple(items))
+
+
+def _join_units(items: list[Node]) -> list[Node]:
+    """Runs of plain one-word terms, with the words that form a unit joined as a phrase."""
+    joined: list[Node] = []
+    run: list[Term] = []
+
+    def flush() -> None:
+        found = [term.words[0] for term in run]
+        for start, end in segment(found):
+            if end - start == 1:
+                joined.append(run[start])
+            else:
+                joined.append(Term(tuple(found[start:end]), phrase=True))
+        run.clear()
+
+    for item in items:
+        if (
+            isinstance(item, Term)
+            and not item.phrase
+            and not item.field
+            and not item.prefix
+            and len(item.words) == 1
+        ):
+            run.append(item)
+            continue
+        flush()
+        joined.append(item)
+    flush()
+    return joined
+
+
+def _positive(node: Node | None) -> Iterator[Term]:
+    if isinstance(node, Term):
+        yield node
+    elif isinstance(node, (All, Any_)):
+        for item in node.items:
+            yield from _positive(item)
+
+
+def _show(node: Node | None, top: bool = False) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, Term):
+        return str(node)
+    if isinstance(node, Not):
+        inner = node.item
+        if isinstance(inner, Term):
+            return f"-{inner}"
+        return f"NOT ({_show(inner)})" if isinstance(inner, (All, Any_)) else f"NOT {_show(inner)}"
+    if isinstance(node, Any_):
+        # OR binds tighter than AND: only a group of several terms needs parentheses.
+        return " OR ".join(
+            f"({_show(item)})" if isinstance(item, All) else _show(item) for item in node.items
+        )
+    return " ".join(_show(item) for item in node.items)
+
+
+def _sq(node: Node, sources: dict[str, list[int]]) -> SQ:
+    if isinstance(node, Term):
+        return _term_sq(node, sources)
+    if isinstance(node, Not):
+        return ~_sq(node.item, sources)
+    parts = [_sq(item, sources) for item in node.items]
+    return reduce(or_ if isinstance(node, Any_) else and_, parts)
+
+
+def _term_sq(term: Term, sources: dict[str, list[int]]) -> SQ:
+    text = " ".join(term.words)
+    if term.field == "lang":
+        code = fold(text)[:2]
+        return SQ(language=Exact(code if code in ("vi", "en") else "none"))
+    if term.field == "source":
+        ids = sources.get(text) or [0]  # 0: no source; an unknown name matches nothing
+        return reduce(or_, (SQ(source_id=Exact(pk)) for pk in ids))
+    fields = ("title",) if term.field == "title" else SEARCH_FIELDS
+    if term.prefix:
+        # Prefixes are matched folded: "liby*" and "thàn*" alike.
+        return (
+            SQ(**{"text__startswith": fold(text)})
+            if not term.field
+            else SQ(**{"title__startswith": fold(text)})
+        )
+    value = Exact(text) if term.phrase else Clean(text)
+    return reduce(or_, (SQ(**{name: value}) for name in fields))

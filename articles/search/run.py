@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.safestring import SafeString
 from haystack import connections
 from haystack.exceptions import SearchBackendError
@@ -14,11 +15,11 @@ from haystack.query import SQ, SearchQuerySet
 
 from articles.entities import current_linker
 from articles.indexing import stale_hidden
-from articles.models import Article, Entity
+from articles.models import Article, Entity, Source
 from articles.search.budget import SearchUnavailable, time_budget
 from articles.search.facets import Facet, Timeline, build_facets, build_timeline
 from articles.search.params import BY_NAME, COUNTED_FIELDS, DAY_FIELD, SearchParams
-from articles.search.query import Query, folded_terms, to_sq
+from articles.search.query import Query, folded_terms, source_values, to_sq
 from articles.search.snippets import snippet
 
 _SCAN = 200  # ranked ids read per step when collapsing to stories
@@ -76,7 +77,7 @@ def run(params: SearchParams) -> Results:
 
 def _run(params: SearchParams) -> Results:
     query = params.query
-    condition, exclusions = to_sq(query)
+    condition, exclusions = to_sq(query, _sources(source_values(query)))
     if params.q and condition is None and not exclusions:
         return Results(params)  # punctuation or lone operators only: nothing to look for
     expansions = [] if params.literal or condition is None else _named_entities(query)
@@ -173,10 +174,23 @@ def _collapsed(
     return hits, total, sum(per_story.values())
 
 
+def _sources(values: list[str]) -> dict[str, list[int]]:
+    """`source:` values to source ids: the exact name or domain, else names containing it."""
+    found = {}
+    for value in values:
+        exact = Source.objects.filter(Q(name__iexact=value) | Q(domain__iexact=value))
+        ids = list(exact.values_list("pk", flat=True)) or list(
+            Source.objects.filter(name__icontains=value).values_list("pk", flat=True)[:50]
+        )
+        found[value] = ids
+    return found
+
+
 def _named_entities(query: Query) -> list[Entity]:
     """The entities the query's words name, when names are all it holds."""
-    text = " ".join(" ".join(t.words) for clause in query.clauses for t in clause if not t.negated)
-    if len(query.clauses) > 4 or not text:
+    plain = query.plain_words()
+    text = " ".join(plain)
+    if len(plain) > 8 or not text:
         return []
     linker = current_linker()
     found: dict[str, int] = {}
