@@ -36,6 +36,7 @@ BY_NAME = {facet.name: facet for facet in FACETS}
 # (YYYYMMDD, 0 when the date is unknown).
 YEAR_FIELD = "year"
 DAY_FIELD = "published_sort"
+SORTS = ("relevance", "newest", "oldest")
 # The unique tie-breaker after the score: the article id (see ArticleIndex.id_sort).
 ORDER_FIELD = "id_sort"
 COUNTED_FIELDS = (*(facet.field for facet in FACETS), YEAR_FIELD, DAY_FIELD)
@@ -62,6 +63,9 @@ class SearchParams:
     story: int | None = None  # only this story's articles
     # False: every syllable is a word of its own (the behaviour before units; for evaluation).
     units: bool = True
+    # True: words match only with the diacritics typed ("bật" is not "bat" or "bắt").
+    exact_accents: bool = False
+    sort: str = "relevance"  # or "newest", "oldest"
 
     @property
     def query(self) -> Query:
@@ -88,6 +92,8 @@ def query_pairs(params: SearchParams, **changes: Any) -> list[tuple[str, str]]:
         "collapse": ["1"] if params.collapse else [],
         "copies": ["1"] if params.copies else [],
         "story": [str(params.story)] if params.story else [],
+        "accents": ["exact"] if params.exact_accents else [],
+        "sort": [params.sort] if params.sort != "relevance" else [],
     }
     values.update(changes)
     return [(key, value) for key, items in values.items() for value in items]

@@ -122,14 +122,19 @@ def parse(q: str, units: bool = True) -> Query:
     return Query(root, tuple(parser.terms))
 
 
-def to_sq(query: Query, sources: dict[str, list[int]] | None = None) -> tuple[SQ | None, list[SQ]]:
+def to_sq(
+    query: Query, sources: dict[str, list[int]] | None = None, exact_accents: bool = False
+) -> tuple[SQ | None, list[SQ]]:
     """The query as haystack SQ objects, (must match, must not match): portable to every
-    haystack backend. `sources` maps a `source:` value to the ids it names (None: none)."""
+    haystack backend. `sources` maps a `source:` value to the ids it names (None: none);
+    `exact_accents` matches words only with the diacritics typed."""
     if query.root is None:
         return None, []
+    how = _How(sources or {}, exact_accents)
     items = query.root.items if isinstance(query.root, All) else (query.root,)
-    positive = [_sq(item, sources or {}) for item in items if not isinstance(item, Not)]
-    negative = [_sq(item.item, sources or {}) for item in items if isinstance(item, Not)]
+    positive = [_sq(item, how) for item in items if not isinstance(item, Not)]
+    # An exclusion removes every form the search would match, folded or exact.
+    negative = [_sq(item.item, _How(how.sources, False)) for item in items if isinstance(item, Not)]
     return (reduce(and_, positive) if positive else None), negative
 
 
@@ -315,30 +320,41 @@ def _show(node: Node | None, top: bool = False) -> str:
     return " ".join(_show(item) for item in node.items)
 
 
-def _sq(node: Node, sources: dict[str, list[int]]) -> SQ:
+@dataclass(frozen=True)
+class _How:
+    sources: dict[str, list[int]]
+    exact_accents: bool
+
+
+def _sq(node: Node, how: _How) -> SQ:
     if isinstance(node, Term):
-        return _term_sq(node, sources)
+        return _term_sq(node, how)
     if isinstance(node, Not):
-        return ~_sq(node.item, sources)
-    parts = [_sq(item, sources) for item in node.items]
+        return ~_sq(node.item, _How(how.sources, False))
+    parts = [_sq(item, how) for item in node.items]
     return reduce(or_ if isinstance(node, Any_) else and_, parts)
 
 
-def _term_sq(term: Term, sources: dict[str, list[int]]) -> SQ:
+def _term_sq(term: Term, how: _How) -> SQ:
     text = " ".join(term.words)
     if term.field == "lang":
         code = fold(text)[:2]
         return SQ(language=Exact(code if code in ("vi", "en") else "none"))
     if term.field == "source":
-        ids = sources.get(text) or [0]  # 0: no source; an unknown name matches nothing
+        ids = how.sources.get(text) or [0]  # 0: no source; an unknown name matches nothing
         return reduce(or_, (SQ(source_id=Exact(pk)) for pk in ids))
-    fields = ("title",) if term.field == "title" else SEARCH_FIELDS
+    if how.exact_accents:
+        # text_exact keeps the diacritics; a title: term is also held to the title.
+        exact = _words_sq("text_exact", term, text.lower())
+        return exact & _words_sq("title", term, fold(text)) if term.field == "title" else exact
     if term.prefix:
         # Prefixes are matched folded: "liby*" and "thàn*" alike.
-        return (
-            SQ(**{"text__startswith": fold(text)})
-            if not term.field
-            else SQ(**{"title__startswith": fold(text)})
-        )
-    value = Exact(text) if term.phrase else Clean(text)
-    return reduce(or_, (SQ(**{name: value}) for name in fields))
+        return _words_sq("title" if term.field else "text", term, fold(text))
+    fields = ("title",) if term.field == "title" else SEARCH_FIELDS
+    return reduce(or_, (_words_sq(name, term, text) for name in fields))
+
+
+def _words_sq(name: str, term: Term, text: str) -> SQ:
+    if term.prefix:
+        return SQ(**{f"{name}__startswith": text})
+    return SQ(**{name: Exact(text) if term.phrase else Clean(text)})

@@ -18,7 +18,13 @@ from articles.indexing import stale_hidden
 from articles.models import Article, Entity, Source
 from articles.search.budget import SearchUnavailable, time_budget
 from articles.search.facets import Facet, Timeline, build_facets, build_timeline
-from articles.search.params import BY_NAME, COUNTED_FIELDS, DAY_FIELD, SearchParams
+from articles.search.params import (
+    BY_NAME,
+    COUNTED_FIELDS,
+    DAY_FIELD,
+    ORDER_FIELD,
+    SearchParams,
+)
 from articles.search.query import Query, folded_terms, source_values, to_sq
 from articles.search.snippets import snippet
 
@@ -77,7 +83,7 @@ def run(params: SearchParams) -> Results:
 
 def _run(params: SearchParams) -> Results:
     query = params.query
-    condition, exclusions = to_sq(query, _sources(source_values(query)))
+    condition, exclusions = to_sq(query, _sources(source_values(query)), params.exact_accents)
     if params.q and condition is None and not exclusions:
         return Results(params)  # punctuation or lone operators only: nothing to look for
     expansions = [] if params.literal or condition is None else _named_entities(query)
@@ -89,8 +95,10 @@ def _run(params: SearchParams) -> Results:
             named &= SQ(entities=Exact(str(entity.pk)))
         condition = condition | named
     sqs = _narrowed(_base(condition, exclusions, params), params)
-    if condition is None:
-        sqs = sqs.order_by("-published_sort")
+    if params.sort == "oldest":
+        sqs = sqs.order_by(DAY_FIELD, ORDER_FIELD)
+    elif condition is None or params.sort == "newest":
+        sqs = sqs.order_by(f"-{DAY_FIELD}", f"-{ORDER_FIELD}")
     if params.facets:
         for name in COUNTED_FIELDS:
             sqs = sqs.facet(name)

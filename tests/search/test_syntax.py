@@ -54,3 +54,33 @@ def test_an_exclusion_removes_every_form_the_search_matches(
     indexed(title="Banks and savers", body="Banks pay interests to savers.", language="en")
     found = [hit.article.pk for hit in run(SearchParams(q="bank -interest")).hits]
     assert found == [plain.pk]
+
+
+@pytest.mark.django_db
+def test_exact_accents_match_only_the_diacritics_typed(indexed: Callable[..., Article]) -> None:
+    green = indexed(title="Iraq bật đèn xanh cho NATO", body="Iraq bật đèn xanh.")
+    caught = indexed(title="Bắt giữ", body="Cảnh sát bắt được kẻ trộm đèn.")
+    both = [h.article.pk for h in run(SearchParams(q="bat")).hits]
+    assert sorted(both) == sorted([green.pk, caught.pk])
+    assert [h.article.pk for h in run(SearchParams(q="bật", exact_accents=True)).hits] == [green.pk]
+    assert [h.article.pk for h in run(SearchParams(q="bắt", exact_accents=True)).hits] == [
+        caught.pk
+    ]
+    assert run(SearchParams(q="bat", exact_accents=True)).hits == []
+    # The folded default still ranks the exact accents first.
+    assert [h.article.pk for h in run(SearchParams(q="bật")).hits][0] == green.pk
+
+
+@pytest.mark.django_db
+def test_sort_by_date_newest_or_oldest(indexed: Callable[..., Article]) -> None:
+    from datetime import date
+
+    old = indexed(title="NATO 2016", body="NATO.", published=date(2016, 5, 21))
+    new = indexed(title="NATO 2024", body="NATO NATO NATO.", published=date(2024, 10, 19))
+    mid = indexed(title="NATO 2020", body="NATO.", published=date(2020, 2, 13))
+    ranked = {
+        s: [h.article.pk for h in run(SearchParams(q="nato", sort=s)).hits]
+        for s in ("newest", "oldest")
+    }
+    assert ranked["newest"] == [new.pk, mid.pk, old.pk]
+    assert ranked["oldest"] == [old.pk, mid.pk, new.pk]
