@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from articles.text.cleaning import first_sentence, is_prose
+from articles.text.cleaning import is_prose
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,6 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
-# Words that put a bare "21/5" in date context; without one, "1/2" is just a fraction.
-_DATE_WORD = r"(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng|thứ \w+,?|chủ nhật,?|on)\s+"
-
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _NOT_AFTER = r"(?<![\d/.,-])"  # no day/month starts inside "2,799" or "4-5/12"
 _NGAY_THANG = rf"\bngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:năm|,|/)\s*{_YEAR})?"
@@ -47,17 +44,29 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b{_MONTH}\s+{_YEAR}", re.I), "named"),
     (re.compile(rf"\bnăm\s+{_YEAR}", re.I), "year"),
 ]
-_CONTEXT = re.compile(rf"{_DATE_WORD}$", re.I)
 
-# A dateline is a short line that is mostly date: what remains after removing these is a label.
+# A publication line is a date and labels: what remains after removing these names the outlet.
 _DATELINE_NOISE = re.compile(
-    r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật|cập nhật|đăng|ngày|lúc|giờ|published|updated"
-    r"|posted|last|on|at|monday|tuesday|wednesday|thursday|friday|saturday|sunday|gmt|utc|am|pm)\b"
+    r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật|cập nhật|đăng|ngày|lúc|giờ|thời gian|xuất bản"
+    r"|published|updated|posted|first|last|date|on|at|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|gmt|utc|am|pm)\b"
     r"|\d{1,2}[:h]\d{2}(?::\d{2})?|\(?gmt\s*[+-]\s*\d+\)?|[^\w\s]",
     re.I,
 )
 _CAPTION = re.compile(r"\|\s*$|\((?:nguồn|ảnh|photo|source|credit)\s*:", re.I)
 _HEAD_LINES = 8
+_PUBLICATION_LINE_MAX = 120
+_WIRE_PREFIX_MAX = 60  # "WEST HARTFORD, Conn., " and "TP Hồ Chí Minh, " fit
+_PUNCTUATION = re.compile(r"[^\w\s.&'’]|(?<!\w)\.|\.(?!\w)")
+# Words that open a sentence about when something happened, in either language.
+_EVENT_WORDS = frozenset(
+    "ngày hôm sáng trưa chiều tối đêm rạng khuya vào lúc từ đến trong thứ chủ đầu cuối giữa"
+    " on in at since until from after before last this next early late"
+    " monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_BEFORE_DATELINE = re.compile(r"(?:,|\s[-–—])\s*$")
+# After the day: perhaps a time and an agency "(Reuters)", then the dash, or the line ends.
+_AFTER_DATELINE = re.compile(r",?\s*(?:\d{1,2}[:h]\d{2}\s*)?(?:\([^()\n]{1,40}\)\s*)?(?:[-–—]|$)")
 
 
 def parse_date_text(s: str, lang: str | None) -> PartialDate | None:
@@ -66,35 +75,40 @@ def parse_date_text(s: str, lang: str | None) -> PartialDate | None:
     >>> parse_date_text("Thứ Hai, 19/10/2024 10:30 (GMT+7)", "vi")
     PartialDate(day=19, month=10, year=2024)
     """
-    found = _find_dates(s, lang, strict=False)
+    found = _find_dates(s, lang)
     return found[0][2] if found else None
 
 
 def find_publication_date(
     text: str, lang: str | None, *, reference: date | None = None
 ) -> tuple[date | None, str]:
-    """Date and precision from the dateline or the lead's first sentence of a cleaned article.
+    """Date and precision from a dateline or publication line at the head of a cleaned article.
 
-    >>> lead = "VOV.VN - Ông Stoltenberg hôm 21/5 cho biết NATO không đưa quân tới Libya."
-    >>> find_publication_date(lead, "vi", reference=date(2016, 6, 1))
+    Only two forms speak for the publication date (#18): a short line that is a full date and
+    nothing but labels ("Thứ Bảy, 21/5/2016 14:30 (GMT+7)", "Published 5 April 2016"), and a
+    wire dateline opening a line ("HOUSTON, March 2 - ..."). A date in the story, even in the
+    lead's first words ("Ngày 11/1/2021, hầm Hải Vân 2 ..."), dates an event, not the page.
+
+    >>> find_publication_date("Tiêu đề\\nCập nhật: 08:15 ngày 21/05/2016\\nBài viết.", "vi")
     (datetime.date(2016, 5, 21), 'day')
+    >>> wire = "HOUSTON, March 2 - Texas Commerce Bancshares Inc said it filed a plan."
+    >>> find_publication_date(wire, "en", reference=date(1987, 3, 5))
+    (datetime.date(1987, 3, 2), 'day')
+    >>> lead = "Ngày 11/1/2021, hầm Hải Vân 2 được thông xe sau hơn bốn năm thi công trên đèo."
+    >>> find_publication_date(lead, "vi", reference=date(2021, 4, 26))
+    (None, 'unknown')
     """
     lines = [line.strip() for line in text.split("\n", 200)[:200] if line.strip()][:_HEAD_LINES]
-    weak: PartialDate | None = None
     for line in lines:
         if _CAPTION.search(line):
             continue
-        if len(line) <= 120:
-            found = _find_dates(line, lang, strict=False)
-            if found and _is_dateline(line, found[0][0], found[0][1]):
-                return resolve(found[0][2], reference)
+        partial = _publication_line(line, lang) or _wire_dateline(line, lang)
+        if partial is not None:
+            return resolve(partial, reference)
         if is_prose(line):
-            # The lead: only its first sentence speaks for the publication date; later
-            # sentences and paragraphs talk about events.
-            found = _find_dates(first_sentence(line)[:300], lang, strict=True)
-            weak = found[0][2] if found else None
+            # The lead: past its opening, every date belongs to the story.
             break
-    return resolve(weak, reference) if weak else (None, "unknown")
+    return None, "unknown"
 
 
 def resolve(partial: PartialDate | None, reference: date | None = None) -> tuple[date | None, str]:
@@ -120,16 +134,12 @@ def resolve(partial: PartialDate | None, reference: date | None = None) -> tuple
         return None, "unknown"
 
 
-def _find_dates(s: str, lang: str | None, *, strict: bool) -> list[tuple[int, int, PartialDate]]:
+def _find_dates(s: str, lang: str | None) -> list[tuple[int, int, PartialDate]]:
     found: list[tuple[int, int, PartialDate]] = []
     for pattern, order in _PATTERNS:
         for match in pattern.finditer(s):
-            if order == "year" and strict:
-                continue
             partial = _to_partial(match, order, lang)
             if partial is None:
-                continue
-            if strict and partial.year is None and not _CONTEXT.search(s[: match.start()][-30:]):
                 continue
             found.append((match.start(), match.end(), partial))
     # Earliest first; at the same start the longer match says more ("ngày 21 tháng 5 năm 2016").
@@ -173,6 +183,56 @@ def _valid(day: int | None, month: int, year: int | None) -> bool:
     return True
 
 
-def _is_dateline(line: str, start: int, end: int) -> bool:
-    rest = _DATELINE_NOISE.sub(" ", line[:start] + " " + line[end:])
-    return len(rest.split()) <= 3
+def _publication_line(line: str, lang: str | None) -> PartialDate | None:
+    """A short line that is a whole date plus labels: an outlet, a place, "Cập nhật", a time.
+
+    >>> _publication_line("VOV.VN - 21/5/2016", "vi")
+    PartialDate(day=21, month=5, year=2016)
+    >>> _publication_line("Nine mths ended Dec 31, 1986", "en") is None
+    True
+    """
+    if len(line) > _PUBLICATION_LINE_MAX:
+        return None
+    found = _find_dates(line, lang)
+    if not found:
+        return None
+    start, end, partial = found[0]
+    # A page prints its day in full; a yearless or month-only line is a heading or a table row.
+    if partial.day is None or partial.year is None:
+        return None
+    rest = _DATELINE_NOISE.sub(" ", line[:start] + " " + line[end:]).split()
+    # What is left may name the outlet or the place ("VOV.VN", "Hà Nội"), never say something:
+    # a lowercase word ("ended", "sẽ diễn ra") or "Sáng" makes it a sentence about an event.
+    if len(rest) > 3 or not all(_is_name(word) for word in rest):
+        return None
+    return partial
+
+
+def _wire_dateline(line: str, lang: str | None) -> PartialDate | None:
+    """A wire dateline opening a line: a place or an outlet, the day, then a dash.
+
+    >>> _wire_dateline("READING, Penn., Feb 26 - Penn Traffic Co said ...", "en")
+    PartialDate(day=26, month=2, year=None)
+    >>> _wire_dateline("TGVN. Ngày 13/2, Tổng thư ký NATO cho biết ...", "vi") is None
+    True
+    """
+    found = _find_dates(line[: _WIRE_PREFIX_MAX + 40], lang)
+    if not found:
+        return None
+    start, end, partial = found[0]
+    prefix = _PUNCTUATION.sub(" ", line[:start]).split()
+    if not 0 < len(prefix) <= 6 or start > _WIRE_PREFIX_MAX or partial.day is None:
+        return None
+    # "PLACE, date" or "OUTLET - date"; a headline running into a date ("YEAR ENDED DEC 31")
+    # has neither.
+    if not _BEFORE_DATELINE.search(line, 0, start):
+        return None
+    # "HOUSTON", "Hà Nội", "VOV.VN": names only. "Ngày", "On", "Sáng" open an event sentence.
+    if not all(_is_name(word) for word in prefix):
+        return None
+    # The dash is what makes it a dateline: "Ngày 13/2, <event>" goes on with a comma.
+    return partial if _AFTER_DATELINE.match(line, end) else None
+
+
+def _is_name(word: str) -> bool:
+    return word[0].isupper() and word.casefold() not in _EVENT_WORDS

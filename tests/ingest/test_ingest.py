@@ -173,30 +173,33 @@ def test_html_page_imports_with_its_metadata(tmp_path: Path) -> None:
 
 
 def test_crawl_date_resolves_a_yearless_dateline(tmp_path: Path) -> None:
+    # A wire dateline: "hôm 21/5 cho biết" in a lead is an event, never a date (#18).
     body = (
-        "VOV.VN - Tổng Thư ký NATO Jens Stoltenberg hôm 21/5 cho biết, NATO không có kế "
-        "hoạch triển khai lực lượng chiến đấu tại Libya. Theo ông Stoltenberg, NATO đang "
-        "tìm cách hỗ trợ Libya."
+        "BRUSSELS, May 21 (Reuters) - NATO Secretary General Jens Stoltenberg said the "
+        "alliance had no plans to deploy combat forces in Libya. NATO is looking at ways to "
+        "help Libya build its defence institutions."
     )
     (tmp_path / "f.jsonl").write_text(
         "\n".join(
             [
                 feed_line(
-                    url="https://vov.vn/1",
-                    title="NATO không đưa quân tới Libya",
+                    url="https://www.reuters.com/1",
+                    title="No NATO combat troops for Libya",
                     body=body,
                     crawled="2016-06-01",
                 ),
                 # Crawled on 10 May: 21/5 of the same year would be in the future, so the
                 # year before.
                 feed_line(
-                    url="https://vov.vn/2",
-                    title="NATO không đưa quân tới Libya (2)",
+                    url="https://www.reuters.com/2",
+                    title="No NATO combat troops for Libya (2)",
                     body=body,
                     crawled="2017-05-10",
                 ),
                 feed_line(
-                    url="https://vov.vn/3", title="NATO không đưa quân tới Libya (3)", body=body
+                    url="https://www.reuters.com/3",
+                    title="No NATO combat troops for Libya (3)",
+                    body=body,
                 ),
             ]
         ),
@@ -208,7 +211,7 @@ def test_crawl_date_resolves_a_yearless_dateline(tmp_path: Path) -> None:
         for a in Article.objects.all()
     }
     assert dates == {
-        "https://vov.vn/1": ("2016-05-21", "day"),
-        "https://vov.vn/2": ("2016-05-21", "day"),
-        "https://vov.vn/3": (None, "unknown"),
+        "https://www.reuters.com/1": ("2016-05-21", "day"),
+        "https://www.reuters.com/2": ("2016-05-21", "day"),
+        "https://www.reuters.com/3": (None, "unknown"),
     }
