@@ -1,5 +1,5 @@
 # The README's two commands are `make run` and `make test`; scripts/ does the work.
-.PHONY: help run test venv lint typecheck bench evaluate-stories evaluate-names
+.PHONY: help run test venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates
 
 help:
 	@echo "make run        set up .venv, migrate, import demo/, serve on http://127.0.0.1:8000/"
@@ -9,6 +9,8 @@ help:
 	@echo "make bench      index 100,000 corpus articles; search p50/p95 with and without facets"
 	@echo "make evaluate-stories  pairwise precision/recall of story grouping on real data"
 	@echo "make evaluate-names    P@10 and recall of multi-syllable names (Vietnamese word units)"
+	@echo "make evaluate-ranking  success@1/@10 and MRR of queries made from real articles"
+	@echo "make evaluate-dates    dates found in text: share dated, share correct (no database)"
 
 run:
 	bash scripts/run.sh
@@ -45,3 +47,15 @@ evaluate-names:
 	rm -rf var/eval-names
 	VAR_DIR=var/eval-names DATABASE_URL= .venv/bin/python manage.py migrate -v 0
 	VAR_DIR=var/eval-names DATABASE_URL= .venv/bin/python manage.py evaluate_names $(EVAL_ARGS)
+
+# Ranking on VNTC + BBC in a database and index of their own (rebuilt each run).
+evaluate-ranking:
+	bash scripts/venv.sh
+	rm -rf var/eval-ranking
+	VAR_DIR=var/eval-ranking DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/eval-ranking DATABASE_URL= .venv/bin/python manage.py evaluate_ranking $(EVAL_ARGS)
+
+# Publication dates found in text, on Reuters, VNTC and the demo seeds (pure: no database).
+evaluate-dates:
+	bash scripts/venv.sh
+	.venv/bin/python manage.py evaluate_dates $(EVAL_ARGS)
