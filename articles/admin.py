@@ -6,6 +6,7 @@ from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -27,11 +28,30 @@ from articles.models import (
     Visibility,
 )
 from articles.search import articles_naming
+from articles.text import safe_url
 from articles.topics import assign_topics
+
+
+class HttpURLField(forms.URLField):
+    """A link the site will show: http(s) only, checked by text.safe_url as at import.
+
+    Django's URLField also takes ftp:// and ftps://, and an article's or a source's URL
+    becomes a link on the public pages (issue #16: a javascript: URL ran script there).
+    """
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+
+    def clean(self, value: Any) -> str | None:
+        url: str | None = super().clean(value)  # None for Article.url left empty (null=True)
+        if url and safe_url(url) is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return url
+
 
 # Curators paste bare domains; assume https (Django 6's default) rather than http.
 _URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
-    models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    models.URLField: {"form_class": HttpURLField, "assume_scheme": "https"}
 }
 
 

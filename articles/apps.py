@@ -8,3 +8,6 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "News archive"
+
+    def ready(self) -> None:
+        from articles import checks  # noqa: F401 - registers the production checks

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.http import urlencode
@@ -225,9 +225,28 @@ def _timeline_to_dict(timeline: Timeline | None) -> dict[str, object] | None:
     }
 
 
-def error_response(errors: dict[str, list[str]], status: int = 400) -> JsonResponse:
+def error_response(errors: dict[str, Any], status: int = 400) -> JsonResponse:
     return JsonResponse(
         {"error": "invalid parameters", "fields": errors},
         status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def status_response(error: str, status: int) -> JsonResponse:
+    """An error that is no parameter's fault (not found, server error): {"error": ...}."""
+    return JsonResponse({"error": error}, status=status)
+
+
+def too_many_response(english: str, vietnamese: str, retry_after: int) -> JsonResponse:
+    """HTTP 429: the client is over its rate limit (the caller adds Retry-After)."""
+    return JsonResponse(
+        {
+            "error": "too many requests",
+            "message": english,
+            "message_vi": vietnamese,
+            "retry_after": retry_after,
+        },
+        status=429,
         json_dumps_params={"ensure_ascii": False},
     )

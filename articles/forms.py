@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar
+import json
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -16,7 +18,65 @@ from articles.text import nfc
 
 MAX_QUERY_LENGTH = 500
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m", "%Y"]
+# Primary keys are signed 64-bit columns on both databases: a larger id can name nothing, and
+# SQLite refuses even to compare with one (an OverflowError, so a 500, before issue #16).
+MAX_ID = 2**63 - 1
+# The index keeps four-digit years: Whoosh's date parser fails on an earlier one.
+MIN_DATE, MAX_DATE = date(1000, 1, 1), date(9999, 12, 31)
+# A cursor is signed, but the key may leak (the local default is in the repository): whatever
+# it says, it asks for no more than this.
+MAX_CURSOR_OFFSET = 10_000_000
+MAX_LIST_VALUES = 50  # values of one repeated filter (?source=1&source=2...)
+# ASCII digits only: int() reads "١٢" and "１２", str.isdigit() passes "²" that int() refuses.
+_WHOLE = re.compile(r"[0-9]{1,19}")
 _CURSOR_SALT = "articles.export.cursor"
+_NOT_A_NUMBER = "Enter a whole number greater than 0."
+
+
+def _whole(value: object) -> int | None:
+    """The whole number written in ASCII digits, or None.
+
+    >>> [_whole(v) for v in ("12", " 7 ", "²", "١٢", "1.0", "-1", "9" * 20)]
+    [12, 7, None, None, None, None, None]
+    """
+    text = str(value).strip()
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer in ASCII digits, at most MAX_ID unless told otherwise."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = _whole(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class BoundedDateField(forms.DateField):
+    """A date in one of DATE_FORMATS, in ASCII digits, between MIN_DATE and MAX_DATE."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, input_formats=DATE_FORMATS, **kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text.isascii():  # strptime's \d reads Arabic-Indic digits too
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        day = super().to_python(text)
+        if day is not None and not MIN_DATE <= day <= MAX_DATE:
+            raise forms.ValidationError(
+                "Enter a date from the year 1000 to 9999.", code="out_of_range"
+            )
+        return day
 
 
 class _IdList(forms.Field):
@@ -26,9 +86,12 @@ class _IdList(forms.Field):
 
     def to_python(self, value: Any) -> tuple[int, ...]:
         values = [v for v in (value or []) if v != ""]
-        if not all(str(v).isdigit() and int(v) > 0 for v in values):
-            raise forms.ValidationError("Enter a whole number greater than 0.")
-        return tuple(sorted({int(v) for v in values}))
+        if len(values) > MAX_LIST_VALUES:
+            raise forms.ValidationError(f"Choose at most {MAX_LIST_VALUES} values.")
+        numbers = [_whole(v) for v in values]
+        if not all(n is not None and 0 < n <= MAX_ID for n in numbers):
+            raise forms.ValidationError(_NOT_A_NUMBER)
+        return tuple(sorted({n for n in numbers if n is not None}))
 
 
 class _SlugList(forms.Field):
@@ -38,6 +101,8 @@ class _SlugList(forms.Field):
 
     def to_python(self, value: Any) -> tuple[str, ...]:
         values = [str(v) for v in (value or []) if v != ""]
+        if len(values) > MAX_LIST_VALUES:
+            raise forms.ValidationError(f"Choose at most {MAX_LIST_VALUES} values.")
         if not all(v.replace("-", "").isalnum() and v.isascii() and len(v) <= 50 for v in values):
             raise forms.ValidationError("Enter valid topic slugs.")
         return tuple(sorted(set(values)))
@@ -51,15 +116,16 @@ class _Languages(forms.MultipleChoiceField):
 
 
 class SearchForm(forms.Form):
-    # Validated by length, never by alphabet: "Hà Nội" is a normal query.
-    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
+    # Validated by length, never by alphabet: "Hà Nội" is a normal query. The length is
+    # counted after NFC (clean_q), so a decomposed "Hà Nội" counts as many letters as it shows.
+    q = forms.CharField(required=False, strip=True)
     language = _Languages(required=False, choices=Language.choices)
     source = _IdList(required=False)
     topic = _SlugList(required=False)
     entity = _IdList(required=False)
-    from_ = forms.DateField(required=False, input_formats=DATE_FORMATS, label="From")
-    to = forms.DateField(required=False, input_formats=DATE_FORMATS)
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    from_ = BoundedDateField(label="From")
+    to = BoundedDateField()
+    page = WholeNumberField(required=False, min_value=1, max_value=10_000)
     # facets=0 skips facets and the timeline (a cheaper search, and the benchmark's baseline).
     facets = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
     # literal=1: the words only, no expansion of entity names to their other spellings.
@@ -67,7 +133,7 @@ class SearchForm(forms.Form):
     # collapse=1: one result per story; copies=1: list republished copies as results too.
     collapse = forms.BooleanField(required=False, label="One result per story")
     copies = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    story = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    story = WholeNumberField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,7 +141,13 @@ class SearchForm(forms.Form):
         self.fields["from"] = self.fields.pop("from_")
 
     def clean_q(self) -> str:
-        return " ".join(nfc(self.cleaned_data["q"]).split())
+        query = " ".join(nfc(self.cleaned_data["q"]).split())
+        if len(query) > MAX_QUERY_LENGTH:
+            raise forms.ValidationError(
+                f"Ensure this value has at most {MAX_QUERY_LENGTH} characters "
+                f"(it has {len(query)})."
+            )
+        return query
 
     def clean_to(self) -> date | None:
         # "to=2016" or "to=2016-05" means the end of that year or month, not its first day.
@@ -95,10 +167,11 @@ class SearchForm(forms.Form):
 
     def params(self, limit: int = 20) -> SearchParams:
         data = self.cleaned_data
+        # Sorted, so the same filters in another order are the same search.
+        chosen: dict[str, Any] = {facet.param: tuple(sorted(data[facet.name])) for facet in FACETS}
         return SearchParams(
             q=data["q"],
-            # Sorted, so the same filters in another order are the same search.
-            **{facet.param: tuple(sorted(data[facet.name])) for facet in FACETS},
+            **chosen,
             date_from=data["from"],
             date_to=data["to"],
             offset=((data["page"] or 1) - 1) * limit,
@@ -114,12 +187,13 @@ class SearchForm(forms.Form):
 class StoryListForm(forms.Form):
     """The stories page's filters: an entity, a topic, a language, a date range."""
 
-    entity = forms.IntegerField(required=False, min_value=1)
+    entity = WholeNumberField(required=False, min_value=1)
     topic = forms.SlugField(required=False, max_length=50)
     language = forms.ChoiceField(required=False, choices=[("", "any language"), *Language.choices])
-    from_ = forms.DateField(required=False, input_formats=DATE_FORMATS, label="From")
-    to = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    from_ = BoundedDateField(label="From")
+    to = BoundedDateField()
     singles = forms.BooleanField(required=False, label="Include single-article stories")
+    page = WholeNumberField(required=False, min_value=1, max_value=10_000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,18 +226,19 @@ class StoryListForm(forms.Form):
         }
 
 
+class PageForm(forms.Form):
+    """A listing's page number (?page=2), for pages with no other parameter."""
+
+    page = WholeNumberField(required=False, min_value=1, max_value=10_000)
+
+
 class ExportForm(SearchForm):
     cursor = forms.CharField(required=False, max_length=200)
-    limit = forms.IntegerField(required=False, min_value=1, max_value=200)
+    limit = WholeNumberField(required=False, min_value=1, max_value=200)
 
     def clean_cursor(self) -> int:
         raw = self.cleaned_data["cursor"]
-        if not raw:
-            return 0
-        try:
-            return int(signing.loads(raw, salt=_CURSOR_SALT)["offset"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-            raise forms.ValidationError("Invalid cursor: use the `next` URL as given.") from exc
+        return read_cursor(raw) if raw else 0
 
     def params(self, limit: int = 50) -> SearchParams:
         size = self.cleaned_data["limit"] or limit
@@ -174,4 +249,25 @@ class ExportForm(SearchForm):
 
 
 def make_cursor(offset: int) -> str:
-    return signing.dumps({"offset": offset}, salt=_CURSOR_SALT, compress=True)
+    """The opaque `next` cursor: the offset, signed (never compressed, see read_cursor)."""
+    return signing.dumps({"offset": offset}, salt=_CURSOR_SALT)
+
+
+def read_cursor(raw: str) -> int:
+    """The offset a cursor asks for; ValidationError unless it is ours and within bounds.
+
+    The signature is checked first, on the raw string, and a compressed payload ("." after
+    signing) is refused before anything is decompressed or parsed: with a known key, a
+    forged cursor could otherwise make the server inflate and read whatever it likes.
+    """
+    invalid = forms.ValidationError("Invalid cursor: use the `next` URL as given.")
+    try:
+        payload = signing.TimestampSigner(salt=_CURSOR_SALT).unsign(raw)
+        if payload.startswith("."):
+            raise invalid
+        offset = json.loads(signing.b64_decode(payload.encode()))["offset"]
+    except (signing.BadSignature, ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise invalid from exc
+    if type(offset) is not int or not 0 <= offset <= MAX_CURSOR_OFFSET:
+        raise invalid
+    return offset

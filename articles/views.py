@@ -1,23 +1,110 @@
-"""Pages and the export: bind a form, call one function, render."""
+"""Pages and the export: bind a form, call one function, render.
+
+Every page answers GET and HEAD (require_safe). Searches and the export are limited per
+client (SEARCH_RATE, EXPORT_RATE); bad parameters give 400, on the API in its JSON shape.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
+from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views import defaults
+from django.views.decorators.http import require_safe
+from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
 
 from articles import export, stories
 from articles.entities import profile
-from articles.forms import ExportForm, SearchForm, StoryListForm
+from articles.forms import ExportForm, PageForm, SearchForm, StoryListForm
 from articles.models import Article, Entity, EntityStatus, Source, Story
 from articles.search import query_pairs, run
 
+logger = logging.getLogger(__name__)
 
-@require_GET
+View = Callable[..., HttpResponse]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, for rate limits and login throttling.
+
+    REMOTE_ADDR, unless CLIENT_IP_HEADER names the header a trusted proxy sets: then the
+    last address in it, the one that proxy saw (earlier ones are the client's to invent).
+    """
+    if settings.CLIENT_IP_HEADER:
+        forwarded = str(request.META.get(settings.CLIENT_IP_HEADER, "")).split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return str(request.META.get("REMOTE_ADDR") or "0.0.0.0")
+
+
+def limited(rate_setting: str, api: bool = False) -> Callable[[View], View]:
+    """Count the client's requests against a rate setting; over it, answer 429."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            rate = getattr(settings, rate_setting)
+            retry_after = _retry_after(request, rate_setting, rate)
+            if retry_after is None:
+                return view(request, *args, **kwargs)
+            english, vietnamese = _too_many(rate, retry_after)
+            response: HttpResponse
+            if api:
+                response = export.too_many_response(english, vietnamese, retry_after)
+            else:
+                context = {"english": english, "vietnamese": vietnamese, "form": SearchForm()}
+                response = render(request, "articles/limited.html", context, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _retry_after(request: HttpRequest, group: str, rate: str) -> int | None:
+    """Seconds until the client may ask again, or None while it is within its limit."""
+    try:
+        usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
+    except DatabaseError:
+        # The embedded default counts in the database: while it is busy (an import holding
+        # SQLite's write lock past the timeout) serve the search rather than fail it.
+        logger.warning("rate limit not counted: the cache failed", exc_info=True)
+        return None
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, int(usage["time_left"]))
+
+
+def _too_many(rate: str, retry_after: int) -> tuple[str, str]:
+    """The 429 message in English and Vietnamese, e.g. for "60/m" and 12 seconds."""
+    count, _, period = rate.partition("/")
+    many, unit = period[:-1] or "1", period[-1:]
+    english = {"s": "second", "m": "minute", "h": "hour", "d": "day"}[unit]
+    vietnamese = {"s": "giây", "m": "phút", "h": "giờ", "d": "ngày"}[unit]
+    if many != "1":
+        english, vietnamese = f"{many} {english}s", f"{many} {vietnamese}"
+    return (
+        f"Too many requests from your address: at most {count} per {english}. "
+        f"Try again in {retry_after} seconds.",
+        f"Quá nhiều yêu cầu từ địa chỉ của bạn: tối đa {count} yêu cầu mỗi {vietnamese}. "
+        f"Vui lòng thử lại sau {retry_after} giây.",
+    )
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -31,7 +118,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
+@limited("SEARCH_RATE")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -49,7 +137,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.visible().select_related("source", "story", "copy_of__source"), pk=pk
@@ -65,14 +153,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def story_list(request: HttpRequest) -> HttpResponse:
     form = StoryListForm(request.GET)
     if not form.is_valid():
         return render(
             request, "articles/stories.html", {"form": form, "search": SearchForm()}, status=400
         )
-    page = Paginator(stories.listing(**form.filters()), 20).get_page(request.GET.get("page"))
+    page = Paginator(stories.listing(**form.filters()), 20).get_page(form.cleaned_data["page"])
     return render(
         request,
         "articles/stories.html",
@@ -86,7 +174,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def story(request: HttpRequest, pk: int) -> HttpResponse:
     found = _story_or_redirect(pk)
     if not isinstance(found, Story):
@@ -96,10 +184,14 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
-    articles = Paginator(source.articles.visible(), 20).get_page(request.GET.get("page"))
+    paging = PageForm(request.GET)
+    if not paging.is_valid():
+        context = {"source": source, "errors": paging.errors, "form": SearchForm()}
+        return render(request, "articles/source.html", context, status=400)
+    articles = Paginator(source.articles.visible(), 20).get_page(paging.cleaned_data["page"])
     return render(
         request,
         "articles/source.html",
@@ -111,7 +203,7 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def entity(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Entity, pk=pk)
     if found.merged_into_id:
@@ -125,7 +217,8 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
+@limited("EXPORT_RATE", api=True)
 def export_articles(request: HttpRequest) -> JsonResponse:
     form = ExportForm(request.GET)
     if not form.is_valid():
@@ -133,7 +226,8 @@ def export_articles(request: HttpRequest) -> JsonResponse:
     return export.export_response(request, run(form.params()))
 
 
-@require_GET
+@require_safe
+@limited("EXPORT_RATE", api=True)
 def export_stories(request: HttpRequest) -> JsonResponse:
     form = ExportForm(request.GET)
     if not form.is_valid():
@@ -141,7 +235,8 @@ def export_stories(request: HttpRequest) -> JsonResponse:
     return export.stories_response(request, run(replace(form.params(), collapse=True)))
 
 
-@require_GET
+@require_safe
+@limited("EXPORT_RATE", api=True)
 def export_story(request: HttpRequest, pk: int) -> HttpResponse:
     found = _story_or_redirect(pk, "articles:export_story")
     if not isinstance(found, Story):
@@ -156,3 +251,28 @@ def _story_or_redirect(pk: int, view: str = "articles:story") -> Story | HttpRes
     if not found.article_count:
         raise Http404("story without visible articles")
     return found
+
+
+# Error pages (newsarchive/urls.py): the API answers in JSON, like its 400s, the pages as usual.
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return export.error_response({"__all__": [{"message": "Bad request.", "code": "bad"}]})
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return export.status_response("not found", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return export.status_response("server error", 500)
+    return defaults.server_error(request)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")

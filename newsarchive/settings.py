@@ -7,6 +7,8 @@ DATABASE_URL; see README.md.
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +47,29 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate limit as django-ratelimit writes it: "60/m" (a count per s, m, h or d)."""
+    raw = (os.environ.get(name) or default).strip()
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", raw):
+        raise ImproperlyConfigured(f"{name} must look like 60/m (per s, m, h or d), got {raw!r}")
+    return raw
+
+
+# Unset DEBUG means the embedded local setup: DEBUG on, this key from the repository, served
+# on 127.0.0.1 only (scripts/run.sh refuses another address with it). Anyone can read the key,
+# so anyone could sign cookies and cursors with it: production refuses it (here, and in
+# articles/checks.py for `manage.py check --deploy` and gunicorn's start).
+LOCAL_SECRET_KEY = "insecure-local-development-key-do-not-use-in-production-0123456789"
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production-0123456789"
+    SECRET_KEY = LOCAL_SECRET_KEY
+elif SECRET_KEY == LOCAL_SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the repository's public local key: set a secret one (README.md)"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -64,6 +83,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "haystack",
+    "csp",
+    "axes",
+    "django_ratelimit",
     "articles",
 ]
 
@@ -71,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # gunicorn serves no static files; WhiteNoise does, compressed and cached, from STATIC_ROOT.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A search that times out or cannot reach the index: a 503 with a message, not a 500.
     "articles.middleware.SearchErrorMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsarchive.urls"
@@ -168,15 +193,89 @@ STORAGES = {
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 3600)
+# HSTS for a year, subdomains included (sent on HTTPS responses only). Preloading is opt-in:
+# once browsers ship the domain in their preload list, leaving HTTPS takes months to undo.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # searches stay ours: outlets see no query in Referer
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
+
+# Content-Security-Policy (django-csp): our own files only. No inline script or style at all,
+# so an injected <script> or javascript: link cannot run (issue #16); the admin needs only its
+# static JavaScript. Timeline bars take their height from classes (static/site.css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Rate limits per client address (django-ratelimit) on searches and the export; over them, 429
+# with Retry-After. Counted in the cache: the database for the embedded default (its table
+# comes from `manage.py createcachetable`), or memcached/Redis via CACHE_BACKEND/CACHE_LOCATION.
+SEARCH_RATE = env_rate("SEARCH_RATE", "60/m")
+EXPORT_RATE = env_rate("EXPORT_RATE", "60/m")
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "articles.views.client_ip"
+# A cache that cannot count (the database busy past its timeout) lets the request through: a
+# search should not fail because its counter did.
+RATELIMIT_FAIL_OPEN = True
+# The header a trusted reverse proxy sets to the client's address (e.g. X-Forwarded-For);
+# unset, the address is REMOTE_ADDR. Never set it without such a proxy in front: clients could
+# then claim any address.
+_client_ip_header = os.environ.get("CLIENT_IP_HEADER", "").strip()
+CLIENT_IP_HEADER = (
+    "HTTP_" + _client_ip_header.upper().replace("-", "_") if _client_ip_header else ""
+)
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache")
+CACHES = {
+    "default": {
+        "BACKEND": CACHE_BACKEND,
+        "LOCATION": os.environ.get("CACHE_LOCATION", "newsarchive_cache"),
+        # Culling a third of the counters at 300 entries (Django's default) would reset
+        # clients' limits under load.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
+# Admin login throttling (django-axes): 5 wrong passwords for one username from one address
+# lock that pair out for 15 minutes (HTTP 429). Attempts are kept in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "articles.views.client_ip"
+
+SILENCED_SYSTEM_CHECKS = [
+    *env_list("SILENCED_SYSTEM_CHECKS", []),
+    # Preloading is opt-in (SECURE_HSTS_PRELOAD above); W021 asks for it.
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    # The database cache counts with get + set, not an atomic increment, so simultaneous
+    # requests of one client may be counted as one: a soft limit, and no server to run.
+    *(
+        ["django_ratelimit.E003", "django_ratelimit.W001"]
+        if CACHE_BACKEND == "django.core.cache.backends.db.DatabaseCache"
+        else []
+    ),
+]
 
 # Import limits: a bigger file is reported as failed, never read into memory.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -7,3 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
+
+# The JSON API promises JSON, errors included (issue #16): these answer /api/ in its shape.
+handler400 = "articles.views.bad_request"
+handler404 = "articles.views.not_found"
+handler500 = "articles.views.server_error"

@@ -1,33 +1,56 @@
 #!/usr/bin/env bash
 # `make run`: set up a local site with the demo articles and serve it with gunicorn.
-# Safe to run again: migrate and import only change what changed.
+# Safe to run again: migrate and import only change what changed, and an existing admin
+# account keeps its password.
+#
+# Local only by default: DEBUG on, the repository's SECRET_KEY and admin/admin are public,
+# so they are served on 127.0.0.1 and nowhere else. Another HOST needs a SECRET_KEY and an
+# ADMIN_PASSWORD of your own, and passes `manage.py check --deploy` first (issue #16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+host=${HOST:-127.0.0.1}
+port=${PORT:-8000}
+workers=${WORKERS:-3}
+case $host in
+    127.* | localhost | ::1 | "[::1]") local_only=1 ;;
+    *) local_only=0 ;;
+esac
+if [[ $local_only -eq 0 ]]; then
+    if [[ -z ${SECRET_KEY:-} ]]; then
+        echo "error: HOST=$host is reachable from other machines: set SECRET_KEY to a secret of" \
+            "your own (the default key is public, in the repository). See README.md, Production." >&2
+        exit 2
+    fi
+    if [[ ${ADMIN_PASSWORD:-admin} == admin ]]; then
+        echo "error: HOST=$host is reachable from other machines: set ADMIN_PASSWORD to a password" \
+            "of your own (not admin). See README.md, Admin." >&2
+        exit 2
+    fi
+fi
 
 scripts/venv.sh
 
 export DEBUG=${DEBUG:-1}  # the embedded local setup; production sets DEBUG=0 (README.md)
-export ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
-host=${HOST:-127.0.0.1}
-port=${PORT:-8000}
-workers=${WORKERS:-3}
+if [[ $DEBUG == 1 ]]; then
+    export ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
+fi
 python=.venv/bin/python
 mkdir -p "${VAR_DIR:-var}"
 
 echo "==> migrate"
 "$python" manage.py migrate --noinput
 
-echo "==> admin user"
-"$python" manage.py shell -v 0 -c '
-import os
-from django.contrib.auth import get_user_model
+echo "==> cache table (rate limits)"
+"$python" manage.py createcachetable
 
-user, created = get_user_model().objects.get_or_create(username="admin")
-user.is_active = user.is_staff = user.is_superuser = True
-user.set_password(os.environ["ADMIN_PASSWORD"])
-user.save()
-print("created" if created else "updated", "user admin")
-'
+echo "==> admin user (created once; an existing password is never changed)"
+"$python" manage.py local_admin
+
+if [[ $local_only -eq 0 ]]; then
+    echo "==> production checks (HOST=$host is reachable from other machines)"
+    "$python" manage.py check --deploy --fail-level ERROR
+fi
 
 echo "==> entity registry"
 "$python" manage.py load_entities
@@ -44,12 +67,22 @@ echo "==> index anything still queued"
 echo "==> collect static files"
 "$python" manage.py collectstatic --noinput -v 0
 
+if [[ $local_only -eq 1 ]]; then
+    scope="local only: served on $host, never on another address with these defaults"
+else
+    scope="reachable from other machines: your SECRET_KEY and admin password"
+fi
 cat <<BANNER
 
-  newsarchive is starting on http://$host:$port/
+  newsarchive is starting on http://$host:$port/   ($scope)
   admin:  http://$host:$port/admin/
-          user admin, password $ADMIN_PASSWORD   (for local use only; set ADMIN_PASSWORD to change)
+          user admin, with ADMIN_PASSWORD as it was when the account was created (default
+          admin); later runs never change it: manage.py changepassword admin does
   stop:   Ctrl-C
 
 BANNER
-exec .venv/bin/gunicorn newsarchive.wsgi --workers "$workers" --bind "$host:$port" --access-logfile -
+# gunicorn refuses request lines over 4094 bytes by default, below a 500-letter Vietnamese
+# query (up to 9 bytes a letter, percent-encoded): 8190 is its maximum, so the app itself
+# answers an over-long query with its own message.
+exec .venv/bin/gunicorn newsarchive.wsgi --workers "$workers" --bind "$host:$port" \
+    --limit-request-line 8190 --access-logfile -

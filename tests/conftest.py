@@ -84,6 +84,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database as `make run` prepares it: migrated, plus the cache table that the
+    rate limits count in (pytest-django migrates but never runs createcachetable)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def rate_limit_counters(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test counts rate limits from zero, in memory: the database cache keeps counting
+    across tests that commit (live_server, gunicorn), and its queries would blur the pinned
+    query counts. tests/test_security.py counts in the database cache itself."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    counters = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": f"rate-limits:{request.node.nodeid}",
+    }
+    with override_settings(
+        CACHES={**settings.CACHES, "rate-limits": counters}, RATELIMIT_USE_CACHE="rate-limits"
+    ):
+        yield
+        caches["rate-limits"].clear()
+
+
 @pytest.fixture(autouse=True)
 def search_index(tmp_path: Path) -> Iterator[Path]:
     """Give each test its own empty Whoosh index: the index doesn't roll back with the DB."""

@@ -82,6 +82,10 @@ def server_env(tmp_path: Path) -> dict[str, str]:
         "VAR_DIR": str(settings.VAR_DIR),
         "DEBUG": "1",
         "PYTHONPATH": str(ROOT),
+        # Three threads search without pause: count them (in the database cache, under
+        # concurrent workers and an import) but never limit them.
+        "SEARCH_RATE": "1000000/m",
+        "EXPORT_RATE": "1000000/m",
     }
 
 

@@ -63,11 +63,22 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
 
 
 # The app's own modules at its root, which may import one another.
-APP_ROOT = {"admin", "apps", "export", "forms", "middleware", "search_backend", "urls", "views"}
+APP_ROOT = {
+    "admin",
+    "apps",
+    "checks",
+    "export",
+    "forms",
+    "middleware",
+    "search_backend",
+    "templatetags",
+    "urls",
+    "views",
+}
 
 
 def layer(name: str) -> tuple[str, int]:
-    if name.removeprefix("articles.") in APP_ROOT:
+    if name.removeprefix("articles.").split(".")[0] in APP_ROOT:
         return "articles (web and admin)", 6
     for prefix, rank in sorted(LAYERS.items(), key=lambda item: -len(item[0])):
         if name == prefix or name.startswith(prefix + "."):
