@@ -9,9 +9,10 @@ Three sets, read from the corpora and the demo folder (files only, no database):
 - The demo seeds, gold from the curator's manifest.
 
 Each article goes through what the import does when the feed or manifest gives no date:
-extract_text (metadata and head of the page), then, if that found nothing, the body again with
-the crawl date as the year reference (articles/ingest/store.py, `crawled`). Pages the import
-would refuse (no article text) are counted apart; shares are of the articles it would store.
+extract_text (metadata and head of the page), then, if that found nothing, the title and body
+again with the crawl date as the year reference (articles/ingest/store.py, `crawled`). Pages
+the import would refuse (no article text) are counted apart; shares are of the articles it
+would store.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from articles.ingest import extract_text
-from articles.text import find_publication_date
+from articles.text import article_text, find_publication_date
 
 TARGET_CORRECT = 0.98  # share of dated Reuters articles whose day is the wire's day, ± 1
 TARGET_EVENT_DATED = 0.01  # share of VNTC articles given an (event) date
@@ -121,7 +122,8 @@ def find_date(case: DateCase) -> date | None | Literal["refused"]:
         return extracted.published
     # As articles/ingest/store.py does: the crawl date gives a yearless date its year.
     language = extracted.language or case.language
-    return find_publication_date(extracted.body, language, reference=case.crawled)[0]
+    head = article_text(extracted.title, extracted.body)
+    return find_publication_date(head, language, reference=case.crawled)[0]
 
 
 def evaluate(name: str, cases: Iterable[DateCase], *, examples: int = EXAMPLES) -> SetReport:

@@ -22,7 +22,7 @@ from articles.ingest.outlets import host_of
 from articles.ingest.records import MAX_KEY_LENGTH, Failure, RawInput
 from articles.models import Article, Language, Precision, Source
 from articles.stories import file_article
-from articles.text import find_publication_date, nfc, safe_url
+from articles.text import article_text, find_publication_date, nfc, safe_url
 from articles.topics import assign_topics
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,10 @@ def ingest(item: RawInput) -> tuple[Article, Status]:
     if published is None and known.get("crawled"):
         # A yearless "hôm 21/5" gets the year that makes it the latest date not after the crawl.
         crawled, _ = _published(known["crawled"], extracted)
-        published, precision = find_publication_date(body, language or None, reference=crawled)
+        # The title too: a dateline the extractor took for the title ("WASHINGTON, Feb 26 -
+        # The U.S. ...") is still the dateline.
+        head = article_text(extracted.title, body)
+        published, precision = find_publication_date(head, language or None, reference=crawled)
     named = _text(known.get("source"))
     if len(named) > _MAX_SOURCE_NAME:
         raise IngestError(f'"source" longer than {_MAX_SOURCE_NAME} characters')
@@ -191,7 +194,7 @@ def _extract(item: RawInput) -> Extracted:
         if fields.get("html"):
             return extract_html(nfc(str(fields["html"])), url=url)
         title, body = _text(fields.get("title")), _text(fields.get("body"))
-        return extract_text(f"{title}\n\n{body}" if title else body, url=url)
+        return extract_text(article_text(title, body), url=url)
     return extract_text(item.raw, url=url)
 
 
