@@ -1,6 +1,6 @@
 """Pages and the export: bind a form, call one function, render.
 
-Every page answers GET and HEAD (require_safe). Searches and the export are limited per
+Every page answers GET and HEAD (get_or_head). Searches and the export are limited per
 client (SEARCH_RATE, EXPORT_RATE); bad parameters give 400, on the API in its JSON shape.
 """
 
@@ -47,6 +47,25 @@ def client_ip(request: HttpRequest) -> str:
         except ValueError:
             pass
     return str(request.META.get("REMOTE_ADDR") or "0.0.0.0")
+
+
+def get_or_head(view: View) -> View:
+    """require_safe, and a HEAD answer without its body (Content-Length still GET's).
+
+    Django leaves stripping the body to the server; gunicorn drops it but logs a warning for
+    every HEAD request.
+    """
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.method == "HEAD" and not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+    return wrapper
 
 
 def limited(rate_setting: str, api: bool = False) -> Callable[[View], View]:
@@ -104,7 +123,7 @@ def _too_many(rate: str, retry_after: int) -> tuple[str, str]:
     )
 
 
-@require_safe
+@get_or_head
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -118,7 +137,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@get_or_head
 @limited("SEARCH_RATE")
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
@@ -137,7 +156,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@get_or_head
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.visible().select_related("source", "story", "copy_of__source"), pk=pk
@@ -153,7 +172,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_safe
+@get_or_head
 def story_list(request: HttpRequest) -> HttpResponse:
     form = StoryListForm(request.GET)
     if not form.is_valid():
@@ -174,7 +193,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@get_or_head
 def story(request: HttpRequest, pk: int) -> HttpResponse:
     found = _story_or_redirect(pk)
     if not isinstance(found, Story):
@@ -184,7 +203,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_safe
+@get_or_head
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     paging = PageForm(request.GET)
@@ -203,7 +222,7 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_safe
+@get_or_head
 def entity(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Entity, pk=pk)
     if found.merged_into_id:
@@ -217,7 +236,7 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_safe
+@get_or_head
 @limited("EXPORT_RATE", api=True)
 def export_articles(request: HttpRequest) -> JsonResponse:
     form = ExportForm(request.GET)
@@ -226,7 +245,7 @@ def export_articles(request: HttpRequest) -> JsonResponse:
     return export.export_response(request, run(form.params()))
 
 
-@require_safe
+@get_or_head
 @limited("EXPORT_RATE", api=True)
 def export_stories(request: HttpRequest) -> JsonResponse:
     form = ExportForm(request.GET)
@@ -235,7 +254,7 @@ def export_stories(request: HttpRequest) -> JsonResponse:
     return export.stories_response(request, run(replace(form.params(), collapse=True)))
 
 
-@require_safe
+@get_or_head
 @limited("EXPORT_RATE", api=True)
 def export_story(request: HttpRequest, pk: int) -> HttpResponse:
     found = _story_or_redirect(pk, "articles:export_story")

@@ -32,7 +32,7 @@ from django.test import Client, RequestFactory
 
 from articles.forms import make_cursor
 from articles.models import Article, Source, Story
-from articles.views import client_ip
+from articles.views import client_ip, home
 from tests.factories import make_article, make_source
 from tests.paths import ROOT
 
@@ -311,6 +311,11 @@ def test_the_api_answers_json_for_what_it_does_not_have(client: Client) -> None:
     assert api_error(client.get(f"/api/stories/{2**63 - 1}/"), 404) == {"error": "not found"}
     assert api_error(client.get("/api/nothing-here/"), 404) == {"error": "not found"}
     assert client.get(f"/stories/{'9' * 40}/").status_code == 404
+    # More parameters than Django parses (DATA_UPLOAD_MAX_NUMBER_FIELDS): 400, still JSON.
+    flood = "&".join(f"p{n}=1" for n in range(1100))
+    body = api_error(client.get(f"/api/articles/?{flood}"))
+    assert body["error"] == "invalid parameters" and "__all__" in body["fields"]
+    assert client.get(f"/search/?{flood}").status_code == 400
 
 
 @pytest.mark.django_db
@@ -518,6 +523,10 @@ def test_head_works_wherever_get_does(client: Client, linked_demo: dict[str, Art
         get, head = client.get(url), client.head(url)
         assert (url, head.status_code) == (url, get.status_code) == (url, 200)
         assert head["Content-Type"] == get["Content-Type"]
+        assert head["Content-Length"] == get["Content-Length"]
+    # The view leaves the body out itself (the test client would; gunicorn warns when it must).
+    answer = home(RequestFactory().head("/"))
+    assert answer.content == b"" and int(answer["Content-Length"]) > 1000
     assert client.post("/search/", {"q": "nato"}).status_code == 405
 
 
