@@ -240,12 +240,19 @@ class ExportForm(SearchForm):
         raw = self.cleaned_data["cursor"]
         return read_cursor(raw) if raw else 0
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("cursor") and data.get("page"):
+            raise forms.ValidationError("Use either `cursor` (from `next`) or `page`, not both.")
+        return data
+
     def params(self, limit: int = 50) -> SearchParams:
         size = self.cleaned_data["limit"] or limit
+        # `page` counts pages of `limit` results; `next` carries the offset in its cursor.
         # Facets and the timeline come with the first page only: the rest is paging.
-        cursor = self.cleaned_data["cursor"]
         params = super().params(size)
-        return replace(params, offset=cursor, facets=params.facets and not cursor)
+        offset = self.cleaned_data["cursor"] or params.offset
+        return replace(params, offset=offset, facets=params.facets and not offset)
 
 
 def make_cursor(offset: int) -> str:
