@@ -129,7 +129,7 @@ class Article(models.Model):
     def published_label(self) -> str:
         """The date as precisely as it is known: "21 May 2016", "May 2016", "2016"."""
         if self.published is None or self.published_precision == Precision.UNKNOWN:
-            return "date unknown"
+            return "date unknown · chưa rõ ngày"  # both languages: the UI is bilingual
         if self.published_precision == Precision.YEAR:
             return f"{self.published.year}"
         if self.published_precision == Precision.MONTH:

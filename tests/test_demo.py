@@ -110,3 +110,22 @@ def test_import_without_manifest_extracts_what_the_text_holds(tmp_path: Path) ->
         == "NATO không có kế hoạch triển khai lực lượng chiến đấu tại Libya"
     )
     assert [articles[SEEDS[s]].language for s in sorted(SEEDS)] == ["vi", "vi", "vi", "en", "en"]
+
+
+@pytest.mark.django_db
+def test_an_event_date_is_not_a_publication_date_and_the_page_says_so(
+    client: Client, tmp_path: Path
+) -> None:
+    page = tmp_path / "hai-van.txt"
+    page.write_text(
+        "Thông xe hầm Hải Vân 2\n\n"
+        "Ngày 11/1/2021, hầm Hải Vân 2 chính thức thông xe sau hơn 4 năm thi công, nối liền "
+        "Thừa Thiên Huế và Đà Nẵng, giúp rút ngắn thời gian di chuyển qua đèo Hải Vân.\n\n"
+        "Công trình có tổng mức đầu tư hơn 3.000 tỷ đồng và dài hơn 6 km theo thiết kế.",
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(page), stdout=StringIO())
+    article = Article.objects.get()
+    assert article.published is None  # "Ngày 11/1/2021, ..." is the event, not the article's day
+    text = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "date unknown" in text and "chưa rõ ngày" in text
