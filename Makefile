@@ -1,9 +1,10 @@
 # The README's two commands are `make run` and `make test`; scripts/ does the work.
-.PHONY: help run test venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates
+.PHONY: help run test test-fast venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates
 
 help:
 	@echo "make run        set up .venv, migrate, import demo/, serve on http://127.0.0.1:8000/"
 	@echo "make test       the whole suite on SQLite and on a throwaway PostgreSQL 15"
+	@echo "make test-fast  SQLite only, no browser tests, no lint (PYTEST_ARGS=... to pick)"
 	@echo "make lint       ruff check + ruff format --check (requirements-dev.txt)"
 	@echo "make typecheck  mypy on articles/ (requirements-dev.txt)"
 	@echo "make bench      index 100,000 corpus articles; search p50/p95 with and without facets"
@@ -17,6 +18,11 @@ run:
 
 test:
 	bash scripts/test.sh
+
+# The edit-test loop: SQLite only, no browser, no lint; `make test` stays the full suite.
+test-fast:
+	bash scripts/venv.sh -r requirements-dev.txt
+	VAR_DIR=var/test-fast .venv/bin/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
 
 venv:
 	bash scripts/venv.sh
