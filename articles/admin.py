@@ -9,11 +9,12 @@ from django.contrib import admin, messages
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.timesince import timesince
 
 from articles import stories
 from articles.entities import merge, relink
-from articles.indexing import enqueue
+from articles.indexing import enqueue, queue_status
 from articles.models import (
     Article,
     ArticleTopic,
@@ -148,6 +149,13 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     actions = ["hide", "publish", "split_story"]
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method == "GET":
+            _report_index_queue(request)
+        return super().changelist_view(request, extra_context)
+
     def save_model(
         self, request: HttpRequest, article: Article, form: forms.ModelForm, change: bool
     ) -> None:
@@ -198,6 +206,24 @@ class ArticleAdmin(admin.ModelAdmin):
         enqueue(ids)
         stories.refresh(queryset.values_list("story_id", flat=True))
         self.message_user(request, f"{count} article(s) now {value}.", messages.SUCCESS)
+
+
+def _report_index_queue(request: HttpRequest) -> None:
+    """Say how many saved changes wait for the index worker, and for how long: with the
+    worker down the site keeps serving, so this is where a curator notices."""
+    status = queue_status()
+    if not status.length or status.oldest is None:
+        return
+    seconds = int(status.age.total_seconds())
+    late = seconds > 60
+    age = timesince(status.oldest) if late else f"{seconds} seconds"
+    text = (
+        f"Search index: {status.length} saved change(s) not yet searchable, the oldest for "
+        f"{age}. Hidden articles are hidden everywhere at once."
+    )
+    if late:
+        text += " Is the index worker (manage.py index_worker) running?"
+    messages.add_message(request, messages.WARNING if late else messages.INFO, text)
 
 
 class EntityAliasInline(admin.TabularInline):

@@ -1,42 +1,64 @@
-"""Keeps the search index in step with the database, safely across processes.
+"""Keeps the search index in step with the database, safely across processes and crashes.
 
-A save or delete records the article in IndexQueue inside the same transaction; after
-commit, `drain()` brings every queued article's search document up to date with what the
-database holds *now*. Draining runs under one lock for the whole deployment (a PostgreSQL
-advisory lock, or a file lock next to the SQLite database), so two workers can never
-write an older version over a newer one, and a queue row is only deleted if nobody
-queued the article again meanwhile (its token is unchanged). A drain that cannot get the
-lock leaves its rows queued; the lock holder keeps draining until the queue is empty.
+Writing: a save or delete records the article in IndexQueue inside the same transaction
+(`enqueue`); a web request does nothing more. The index worker (articles/worker.py, `manage.py
+index_worker`) calls `drain()`, which brings the queued articles' documents up to date with
+what the database holds *now*: a batch of queue rows, one writer, one commit, then the rows
+are deleted unless somebody queued the article again meanwhile (its token changed). Commands
+(imports, re-linking) drain at their end themselves: a command is not a request.
+
+Draining runs under one lock for the whole deployment (a PostgreSQL advisory lock, or a file
+lock next to the SQLite database), so two drainers never write an older version over a newer
+one. A drain that cannot get the lock leaves its rows to the holder, which keeps draining
+until the queue is empty.
+
+Crashes: a process killed at any moment leaves its rows queued (the rows go only after the
+commit), and the next drain writes those documents again; documents are replaced by id, so
+nothing is lost or duplicated. `verify()` compares the whole index with the database and,
+asked to repair, queues every difference (`manage.py verify_index --repair`).
+
+Hidden articles are filtered on read as well (search_indexes.read_queryset, `stale_hidden`),
+so hiding is instant while its index write waits in the queue.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from haystack import connections
+from haystack.exceptions import SkipDocument
 from haystack.signals import BaseSignalProcessor
 
 from articles.models import Article, IndexQueue
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+# Queue rows per writer and commit. A commit costs a segment write and a merge check,
+# whatever its size: small enough that an edit shows within seconds while an import
+# keeps the queue full, big enough that a long queue is written near a lone writer's speed.
+BATCH = 500
 _ADVISORY_KEY = 0x6E657773  # "news"
-_deferred: ContextVar[bool] = ContextVar("deferred_indexing", default=False)
+_WRITE_ROWS = 500  # rows per INSERT: well under SQLite's bound-parameter limit
+_collecting: ContextVar[set[int] | None] = ContextVar("index_queue_buffer", default=None)
 
 
 class QueuedSignalProcessor(BaseSignalProcessor):
-    """haystack signal processor: queue the change, drain after commit."""
+    """haystack signal processor: a saved or deleted article is queued, nothing more."""
 
     def setup(self) -> None:
         post_save.connect(self._changed, sender=Article)
@@ -50,18 +72,50 @@ class QueuedSignalProcessor(BaseSignalProcessor):
         enqueue([instance.pk])
 
 
-def enqueue(article_ids: list[int]) -> None:
-    """Queue articles, and the copies folded under them, for indexing; drain after commit.
+def enqueue(article_ids: Iterable[int]) -> None:
+    """Queue articles, and the copies folded under them, for the index worker.
 
+    Call it inside the transaction that changes them: the queue row commits with the change.
     A copy's document depends on its original: hiding the original unfolds the copy.
     """
-    copies = Article.objects.filter(copy_of__in=article_ids).values_list("pk", flat=True)
-    for article_id in sorted({*article_ids, *copies}):
-        IndexQueue.objects.update_or_create(
-            article_id=article_id, defaults={"token": IndexQueue._meta.get_field("token").default()}
+    ids = {int(pk) for pk in article_ids if pk is not None}
+    buffer = _collecting.get()
+    if buffer is not None:
+        buffer |= ids
+    elif ids:
+        _write_queue(ids)
+
+
+@contextmanager
+def queued_together() -> Iterator[None]:
+    """Collect the block's enqueue() calls and write them as one statement at its end.
+
+    Put it directly inside the transaction.atomic() block of the change, so that the rows
+    still commit with it; an import saves one article per transaction this way.
+    """
+    buffer: set[int] = set()
+    reset = _collecting.set(buffer)
+    try:
+        yield
+    finally:
+        _collecting.reset(reset)
+    if buffer:
+        _write_queue(buffer)
+
+
+def _write_queue(ids: set[int]) -> None:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _WRITE_ROWS):
+        part = ordered[start : start + _WRITE_ROWS]
+        copies = Article.objects.filter(copy_of__in=part).values_list("pk", flat=True)
+        # A new token on conflict: a drain that read the old row leaves this one queued.
+        # Sorted ids, so two writers never lock the same rows in opposite orders.
+        IndexQueue.objects.bulk_create(
+            [IndexQueue(article_id=pk) for pk in sorted({*part, *copies})],
+            update_conflicts=True,
+            unique_fields=["article_id"],
+            update_fields=["token", "queued_at"],
         )
-    if not _deferred.get():
-        transaction.on_commit(drain)
 
 
 class IndexWriteFailed(Exception):
@@ -70,24 +124,28 @@ class IndexWriteFailed(Exception):
 
 @contextmanager
 def deferred_indexing(*, strict: bool = False) -> Iterator[None]:
-    """Queue every change made inside the block and index them in batches at its end.
+    """For commands: run the block, then index what it queued (in batches) at its end.
 
     strict: raise IndexWriteFailed when that indexing fails (see drain).
     """
-    reset = _deferred.set(True)
     try:
         yield
     except Exception:
         drain()  # what was saved before the error is searchable without a drain by hand
         raise
-    finally:
-        _deferred.reset(reset)
     drain(strict=strict)
 
 
-def drain(timeout: float | None = None, *, strict: bool = False) -> int:
-    """Index everything queued; return how many articles were written.
+def drain(
+    timeout: float | None = None,
+    *,
+    strict: bool = False,
+    batch: int = BATCH,
+    limit: int | None = None,
+) -> int:
+    """Index what is queued, `batch` rows per writer and commit; return the rows written.
 
+    limit: stop after about this many rows (the worker's turn, so other jobs get theirs).
     A failed write is logged and leaves its articles queued; with strict it also raises
     IndexWriteFailed, so that a caller such as an import can report it and exit non-zero.
     """
@@ -95,11 +153,15 @@ def drain(timeout: float | None = None, *, strict: bool = False) -> int:
     done = 0
     try:
         with _drain_lock(wait if timeout is None else timeout):
-            while batch := list(IndexQueue.objects.order_by("queued_at", "id")[:BATCH]):
-                _index_batch(batch)
-                done += len(batch)
+            while limit is None or done < limit:
+                rows = list(IndexQueue.objects.order_by("queued_at", "id")[:batch])
+                if not rows:
+                    break
+                write_documents([row.article_id for row in rows])
+                _forget(rows)
+                done += len(rows)
     except TimeoutError:
-        log.warning("search index busy: %d queued articles left for the lock holder", pending())
+        log.info("search index busy: %d queued articles left for the lock holder", pending())
     except Exception as exc:
         # The rows stay queued: the next drain (any process) retries them.
         log.exception("search indexing failed; changes stay queued")
@@ -108,15 +170,63 @@ def drain(timeout: float | None = None, *, strict: bool = False) -> int:
     return done
 
 
+def write_documents(article_ids: list[int]) -> None:
+    """Bring these articles' documents in line with the database: one writer, one commit.
+
+    Only the drain lock's holder may call it (drain, requeue_all).
+    """
+    unified = connections["default"].get_unified_index()
+    index = unified.get_index(Article)
+    backend = connections["default"].get_backend()
+    current = list(index.index_queryset().filter(pk__in=article_ids))
+    gone = sorted(set(article_ids) - {article.pk for article in current})
+    removed = [f"articles.article.{pk}" for pk in gone]
+    apply = getattr(backend, "apply", None)
+    if apply is not None:
+        apply(index, current, removed)
+        return
+    # Another engine (Elasticsearch, Solr): haystack's portable calls.
+    if current:
+        backend.update(index, current)
+    for identifier in removed:
+        backend.remove(identifier)
+
+
+def _forget(rows: list[IndexQueue]) -> None:
+    # Same token: nobody queued the article again while its document was being written.
+    # Tokens are random per row version, so matching both sets matches exactly these rows.
+    with transaction.atomic():
+        IndexQueue.objects.filter(
+            pk__in=[row.pk for row in rows], token__in=[row.token for row in rows]
+        ).delete()
+
+
 def pending() -> int:
     return IndexQueue.objects.count()
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    """What the admin shows about the index queue."""
+
+    length: int
+    oldest: datetime | None  # when the longest-waiting change was queued
+
+    @property
+    def age(self) -> timedelta:
+        return timezone.now() - self.oldest if self.oldest else timedelta(0)
+
+
+def queue_status() -> QueueStatus:
+    found = IndexQueue.objects.aggregate(oldest=Min("queued_at"))
+    return QueueStatus(pending(), found["oldest"])
 
 
 def stale_hidden() -> list[int]:
     """Articles hidden or deleted whose index document may still be there (still queued).
 
     Searches exclude them, so hiding is instant in counts and facets too, even while an
-    index write is failing.
+    index write is failing or the worker is down.
     """
     visible = Article.objects.visible().values("pk")
     return list(
@@ -151,18 +261,95 @@ def requeue_all() -> int:
     return len(ids)
 
 
-def _index_batch(batch: list[IndexQueue]) -> None:
+@dataclass
+class Differences:
+    """Where the index and the database disagree (verify)."""
+
+    documents: int = 0  # documents in the index
+    articles: int = 0  # visible articles in the database
+    missing: list[int] = field(default_factory=list)  # visible, no document
+    extra: list[int] = field(default_factory=list)  # a document, but hidden or deleted
+    stale: list[int] = field(default_factory=list)  # a document that differs from the article
+    duplicated: list[int] = field(default_factory=list)  # more than one document
+    queued: int = 0  # changes waiting for the worker: not counted as differences
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted({*self.missing, *self.extra, *self.stale, *self.duplicated})
+
+    def summary(self) -> str:
+        return (
+            f"{self.documents} documents, {self.articles} visible articles: "
+            f"missing {len(self.missing)}, extra {len(self.extra)}, stale {len(self.stale)}, "
+            f"duplicated {len(self.duplicated)}; queued {self.queued}"
+        )
+
+
+def verify(*, repair: bool = False, chunk: int = 1000) -> Differences:
+    """Compare every document with what the database says it should be; with repair, queue
+    each difference (the drain then rewrites or deletes those documents).
+
+    Articles still queued are the worker's, not differences. Reads the whole index once
+    and the articles `chunk` at a time, so memory grows with the number of ids only.
+    """
     unified = connections["default"].get_unified_index()
     index = unified.get_index(Article)
     backend = connections["default"].get_backend()
-    ids = [row.article_id for row in batch]
-    current = list(index.index_queryset().filter(pk__in=ids))
-    if current:
-        backend.update(index, current)
-    for gone in set(ids) - {article.pk for article in current}:
-        backend.remove(f"articles.article.{gone}")
-    for row in batch:
-        IndexQueue.objects.filter(pk=row.pk, token=row.token).delete()
+    found = Differences()
+    queued = set(IndexQueue.objects.values_list("article_id", flat=True))
+    found.queued = len(queued)
+    indexed: dict[int, str] = {}
+    for article_id, stored in _stored_documents(backend):
+        found.documents += 1
+        if article_id in indexed:
+            found.duplicated.append(article_id)
+        indexed[article_id] = _signature(stored)
+    last = 0
+    while page := list(index.index_queryset().filter(pk__gt=last).order_by("pk")[:chunk]):
+        last = page[-1].pk
+        for article in page:
+            found.articles += 1
+            signature = indexed.pop(article.pk, None)
+            if signature is None:
+                found.missing.append(article.pk)
+            elif signature != _signature(_prepared(index, backend, article)):
+                found.stale.append(article.pk)
+    found.extra = sorted(indexed)
+    for name in ("missing", "extra", "stale", "duplicated"):
+        setattr(found, name, sorted(set(getattr(found, name)) - queued))
+    if repair and found.ids:
+        with transaction.atomic():
+            enqueue(found.ids)
+    return found
+
+
+def _stored_documents(backend: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    documents = getattr(backend, "stored_documents", None)
+    if documents is None:
+        raise NotImplementedError(f"{type(backend).__name__} cannot list its documents")
+    for identifier, stored in documents():
+        model, _, pk = identifier.rpartition(".")
+        if model == "articles.article":
+            yield int(pk), stored
+
+
+def _prepared(index: Any, backend: Any, article: Article) -> dict[str, Any]:
+    try:
+        doc = index.full_prepare(article)
+    except SkipDocument:
+        return {}
+    doc.pop("boost", None)
+    return {key: backend._from_python(value) for key, value in doc.items()}
+
+
+def _signature(document: dict[str, Any]) -> str:
+    # Stored values come back as written (datetime, int, "a,b"); None fields are not stored.
+    parts = sorted(
+        (key, value.isoformat() if hasattr(value, "isoformat") else str(value))
+        for key, value in document.items()
+        if value is not None and value != ""
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 @contextmanager
@@ -183,6 +370,7 @@ def _drain_lock(timeout: float) -> Iterator[None]:
 
 @contextmanager
 def _advisory_lock(timeout: float) -> Iterator[None]:
+    # A session lock: a killed holder's connection closes and PostgreSQL releases it.
     with connection.cursor() as cursor:
 
         def attempt() -> bool:

@@ -81,8 +81,26 @@ cat <<BANNER
   stop:   Ctrl-C
 
 BANNER
+# The index worker is the only search index writer: requests only queue their changes. It
+# runs beside gunicorn and stops with it; both run in the background so that Ctrl-C and a
+# TERM from a process manager reach this script, which stops the two.
+"$python" manage.py index_worker &
+worker_pid=$!
+server_pid=""
+stop() {
+    kill -TERM ${server_pid:+"$server_pid"} "$worker_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
 # gunicorn refuses request lines over 4094 bytes by default, below a 500-letter Vietnamese
 # query (up to 9 bytes a letter, percent-encoded): 8190 is its maximum, so the app itself
 # answers an over-long query with its own message.
-exec .venv/bin/gunicorn newsarchive.wsgi --workers "$workers" --bind "$host:$port" \
-    --limit-request-line 8190 --access-logfile -
+.venv/bin/gunicorn newsarchive.wsgi --workers "$workers" --bind "$host:$port" \
+    --limit-request-line 8190 --access-logfile - &
+server_pid=$!
+# gunicorn ended by itself (it refused to start, say): stop the worker and pass its status on.
+status=0
+wait "$server_pid" || status=$?
+stop
+exit "$status"

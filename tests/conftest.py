@@ -136,15 +136,28 @@ def search_index(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def indexed(django_capture_on_commit_callbacks: Any) -> Iterator[Callable[..., Article]]:
-    """make_article, with the after-commit indexing the real app does."""
+def index_worker(db: None) -> Callable[[], int]:
+    """Runs the index worker's jobs until the queue is empty, as `manage.py index_worker`
+    would between requests: what makes a saved change searchable. Returns articles indexed."""
+    from articles import worker
+
+    def run() -> int:
+        return worker.run(until_idle=True)["index"]
+
+    return run
+
+
+@pytest.fixture
+def indexed(index_worker: Callable[[], int]) -> Callable[..., Article]:
+    """make_article, then the index worker's turn."""
     from tests.factories import make_article
 
     def make(**overrides: Any) -> Article:
-        with django_capture_on_commit_callbacks(execute=True):
-            return make_article(**overrides)
+        article = make_article(**overrides)
+        index_worker()
+        return article
 
-    yield make
+    return make
 
 
 @pytest.fixture

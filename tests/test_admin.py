@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from articles.models import Article, Source
+from articles.models import Article, IndexQueue, Source
 from articles.search import SearchParams, run
-from tests.factories import make_source
+from tests.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -20,42 +21,44 @@ def found(q: str) -> list[int]:
 
 
 def test_hide_action_removes_articles_from_search(
-    admin_client: Client, indexed: Callable[..., Article], django_capture_on_commit_callbacks: Any
+    admin_client: Client, indexed: Callable[..., Article], index_worker: Callable[[], int]
 ) -> None:
     keep = indexed(title="Stoltenberg ở Brussels")
     hide = indexed(title="Stoltenberg ở Libya")
     assert sorted(found("stoltenberg")) == sorted([keep.pk, hide.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            "/admin/articles/article/",
-            {"action": "hide", "_selected_action": [hide.pk]},
-            follow=True,
-        )
+    response = admin_client.post(
+        "/admin/articles/article/",
+        {"action": "hide", "_selected_action": [hide.pk]},
+        follow=True,
+    )
     assert "1 article(s) now hidden." in response.content.decode()
+    # At once, before the index worker runs: hidden articles are filtered on read.
     assert found("stoltenberg") == [keep.pk]
     assert run(SearchParams(q="libya")).total == 0
+    assert index_worker() == 1
+    assert found("stoltenberg") == [keep.pk]
 
 
 def test_editing_an_article_updates_search(
-    admin_client: Client, indexed: Callable[..., Article], django_capture_on_commit_callbacks: Any
+    admin_client: Client, indexed: Callable[..., Article], index_worker: Callable[[], int]
 ) -> None:
     article = indexed(title="Tiêu đề cũ", body="Nội dung về NATO.")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            f"/admin/articles/article/{article.pk}/change/",
-            {
-                "title": "Tiêu đề mới về Libya",
-                "source": "",
-                "language": "vi",
-                "url": "",
-                "visibility": "published",
-                "published": "2016-05-21",
-                "published_precision": "day",
-                "body": "Nội dung về NATO.",
-                "topic_links-TOTAL_FORMS": "0",
-                "topic_links-INITIAL_FORMS": "0",
-            },
-        )
+    response = admin_client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        {
+            "title": "Tiêu đề mới về Libya",
+            "source": "",
+            "language": "vi",
+            "url": "",
+            "visibility": "published",
+            "published": "2016-05-21",
+            "published_precision": "day",
+            "body": "Nội dung về NATO.",
+            "topic_links-TOTAL_FORMS": "0",
+            "topic_links-INITIAL_FORMS": "0",
+        },
+    )
+    index_worker()
     assert response.status_code == 302
     assert found("libya") == [article.pk]
     assert found('"tiêu đề cũ"') == []
@@ -90,3 +93,20 @@ def test_article_admin_search_and_filters(
     assert "Rutte ở Naples" in page and "NATO chief" not in page
     page = admin_client.get("/admin/articles/article/", {"language__exact": "en"}).content.decode()
     assert "NATO chief" in page and "Rutte ở Naples" not in page
+
+
+def test_article_list_shows_the_index_queue_and_warns_when_it_is_stuck(
+    admin_client: Client, index_worker: Callable[[], int]
+) -> None:
+    article = make_article(title="Chưa tìm được")
+    page = admin_client.get("/admin/articles/article/").content.decode()
+    assert "Search index: 1 saved change(s) not yet searchable" in page
+    assert "index_worker" not in page
+    # Nothing indexed it for ten minutes: the worker is probably down.
+    IndexQueue.objects.filter(article_id=article.pk).update(
+        queued_at=timezone.now() - timedelta(minutes=10)
+    )
+    page = admin_client.get("/admin/articles/article/").content.decode()
+    assert "the oldest for 10\xa0minutes" in page and "manage.py index_worker" in page
+    index_worker()
+    assert "Search index" not in admin_client.get("/admin/articles/article/").content.decode()

@@ -74,6 +74,7 @@ APP_ROOT = {
     "templatetags",
     "urls",
     "views",
+    "worker",
 }
 
 

@@ -209,19 +209,45 @@ class LockingWhooshBackend(WhooshSearchBackend):
     def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
         if not self.setup_complete:
             self.setup()
-        docs = []
+        docs = list(self._documents(index, iterable))
+        if not docs:
+            return
+        with self._writer() as writer:
+            for doc in docs:
+                writer.update_document(**doc)
+
+    def apply(self, index: Any, iterable: Iterable[Any], removed: Iterable[str]) -> None:
+        """Write the objects' documents and delete the `removed` identifiers: one writer,
+        one commit (articles.indexing drains its queue through this)."""
+        if not self.setup_complete:
+            self.setup()
+        with self._writer() as writer, writer.searcher() as existing:
+            # Every document of the id goes before the new one is added, so writing an
+            # article again never duplicates it and a duplicate left by anything else is
+            # repaired (update_document deletes one match only). One searcher for the whole
+            # batch: update_document opens one per document, over every segment.
+            for doc in self._documents(index, iterable):
+                writer.delete_by_term(ID, doc[ID], searcher=existing)
+                writer.add_document(**doc)
+            for identifier in removed:
+                writer.delete_by_term(ID, identifier, searcher=existing)
+
+    def stored_documents(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every document's identifier and stored fields, as written (for verify_index)."""
+        if not self.setup_complete:
+            self.setup()
+        with self.index.refresh().reader() as reader:
+            for stored in reader.all_stored_fields():
+                yield stored[ID], stored
+
+    def _documents(self, index: Any, iterable: Iterable[Any]) -> Iterator[dict[str, Any]]:
         for obj in iterable:
             try:
                 doc = index.full_prepare(obj)
             except SkipDocument:
                 continue
             doc.pop("boost", None)
-            docs.append({key: self._from_python(value) for key, value in doc.items()})
-        if not docs:
-            return
-        with self._writer() as writer:
-            for doc in docs:
-                writer.update_document(**doc)
+            yield {key: self._from_python(value) for key, value in doc.items()}
 
     def search(
         self, query_string: str, start_offset: int = 0, end_offset: int | None = None, **kwargs: Any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
@@ -100,16 +101,16 @@ def test_rejected_entity_unlinks(admin_client: Client, linked_demo: dict[str, Ar
 
 
 def test_accepted_candidate_links_everywhere(
-    admin_client: Client, linked_demo: dict[str, Article], django_capture_on_commit_callbacks: Any
+    admin_client: Client, linked_demo: dict[str, Article], index_worker: Callable[[], int]
 ) -> None:
     candidate = Entity.objects.get(status="candidate", name_en="Government of National Accord")
     assert not candidate.mentions.exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            "/admin/articles/entity/",
-            {"action": "accept", "_selected_action": [candidate.pk]},
-            follow=True,
-        )
+    response = admin_client.post(
+        "/admin/articles/entity/",
+        {"action": "accept", "_selected_action": [candidate.pk]},
+        follow=True,
+    )
+    index_worker()
     assert "1 accepted" in response.content.decode()
     assert {m.article.key[5:8] for m in candidate.mentions.all()} == {"004"}
     assert seeds(run(SearchParams(q="nato", entities=(candidate.pk,))), linked_demo) == {"004"}

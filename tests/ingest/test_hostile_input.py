@@ -326,12 +326,12 @@ def test_a_failed_index_write_fails_the_import_and_keeps_the_articles_queued(
     write_lines(tmp_path / "first.jsonl", line(url="https://e.org/0", title="Old", body=EN_BODY))
     assert run_import(str(tmp_path / "first.jsonl"))[0].startswith("created 1,")
 
-    def disk_full(self: Any, index: Any, iterable: Any, commit: bool = True) -> None:
+    def disk_full(self: Any, index: Any, iterable: Any, removed: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     # The backend's own write, as a full disk fails it (a failure inside Whoosh's writer
     # set-up would also leave Whoosh's lock held by this process: a search-layer matter).
-    monkeypatch.setattr(type(connections["default"].get_backend()), "update", disk_full)
+    monkeypatch.setattr(type(connections["default"].get_backend()), "apply", disk_full)
     feed = write_lines(
         tmp_path / "feed.jsonl",
         line(url="https://e.org/1", title="Stoltenberg one", body=STOLTENBERG[0]),

@@ -10,7 +10,7 @@ from django.test import Client
 from whoosh import query as whoosh_query
 
 from articles.entities import link_article
-from articles.indexing import drain
+from articles.indexing import enqueue
 from articles.models import Article, Entity, EntityStatus, IndexQueue, Visibility
 from articles.search import SearchParams, run
 from tests.factories import make_source
@@ -50,7 +50,7 @@ def test_filters_that_match_everything_never_walk_the_vocabulary(
 
 
 def test_an_articles_hidden_original_is_never_shown_and_the_copy_stands_in(
-    client: Client, indexed: Callable[..., Article], django_capture_on_commit_callbacks: Any
+    client: Client, indexed: Callable[..., Article], index_worker: Callable[[], int]
 ) -> None:
     body = "Tổng thư ký NATO Jens Stoltenberg nói liên minh sẵn sàng hỗ trợ Libya."
     original = indexed(title="NATO sẵn sàng hỗ trợ Libya", body=body, source=make_source())
@@ -61,11 +61,9 @@ def test_an_articles_hidden_original_is_never_shown_and_the_copy_stands_in(
         copy_of=original,
     )
     assert [h.article.pk for h in run(SearchParams(q="Stoltenberg")).hits] == [original.pk]
-    with django_capture_on_commit_callbacks(execute=True):
-        Article.objects.filter(pk=original.pk).update(visibility=Visibility.HIDDEN)
-        from articles.indexing import enqueue
-
-        enqueue([original.pk])  # what the admin's hide action does
+    Article.objects.filter(pk=original.pk).update(visibility=Visibility.HIDDEN)
+    enqueue([original.pk])  # what the admin's hide action does
+    index_worker()
     # The copy is found by default (it is the visible first publication now), by its title too.
     assert [h.article.pk for h in run(SearchParams(q="Stoltenberg")).hits] == [copy.pk]
     assert [h.article.pk for h in run(SearchParams(q='"bản sao"')).hits] == [copy.pk]
@@ -82,7 +80,7 @@ def test_hidden_articles_stay_out_of_counts_while_index_writes_fail(
     client: Client,
     indexed: Callable[..., Article],
     monkeypatch: pytest.MonkeyPatch,
-    django_capture_on_commit_callbacks: Any,
+    index_worker: Callable[[], int],
 ) -> None:
     kept = indexed(title="Libya hôm nay", body="Tin Libya.", language="vi")
     gone = indexed(title="Libya hôm qua", body="Tin Libya cũ.", language="en")
@@ -91,18 +89,18 @@ def test_hidden_articles_stay_out_of_counts_while_index_writes_fail(
     def full_disk(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(backend_class, "update", full_disk)
-    monkeypatch.setattr(backend_class, "remove", full_disk)
-    with django_capture_on_commit_callbacks(execute=True):
-        gone.visibility = Visibility.HIDDEN
-        gone.save()
+    for method in ("apply", "update", "remove"):
+        monkeypatch.setattr(backend_class, method, full_disk)
+    gone.visibility = Visibility.HIDDEN
+    gone.save()
+    assert index_worker() == 0
     assert IndexQueue.objects.filter(article_id=gone.pk).exists()  # the write failed
     found = client.get("/api/articles/", {"q": "libya"}).json()
     assert [r["id"] for r in found["results"]] == [kept.pk] and found["count"] == 1
     languages = {v["value"]: v["count"] for v in found["facets"]["language"]}
     assert languages == {"vi": 1}
     monkeypatch.undo()
-    drain()
+    assert index_worker() == 1
     assert not IndexQueue.objects.exists()
     assert client.get("/api/articles/", {"q": "libya"}).json()["count"] == 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -112,23 +113,21 @@ def test_reimport_and_regroup_keep_the_same_stories(linked_demo: dict[str, Artic
 
 
 def test_syndicated_copy_folds_under_the_first_publication(
-    registry: None, indexed: Any, django_capture_on_commit_callbacks: Any
+    registry: None, indexed: Any, index_worker: Callable[[], int]
 ) -> None:
     first, other = vntc(2)
     paragraphs = first["body"].split("\n\n")
     # The copy drops the closing paragraph and credits the original: nearly the same text.
     copy_body = "\n\n".join([*paragraphs[:-1], f"(Theo {first['source']})"])
-    with django_capture_on_commit_callbacks(execute=True):
-        # The copy arrives first; the original, published a day earlier, still becomes the lead.
-        ingest_all(
-            [
-                feed_item(
-                    first, key="copy", source="Báo Mới", published="2006-03-02", body=copy_body
-                ),
-                feed_item(first, key="original", source="Tuổi Trẻ", published="2006-03-01"),
-                feed_item(other, key="other", source="Tuổi Trẻ", published="2006-03-01"),
-            ]
-        )
+    # The copy arrives first; the original, published a day earlier, still becomes the lead.
+    ingest_all(
+        [
+            feed_item(first, key="copy", source="Báo Mới", published="2006-03-02", body=copy_body),
+            feed_item(first, key="original", source="Tuổi Trẻ", published="2006-03-01"),
+            feed_item(other, key="other", source="Tuổi Trẻ", published="2006-03-01"),
+        ]
+    )
+    index_worker()
     copy, original, unrelated = (Article.objects.get(key=k) for k in ("copy", "original", "other"))
     assert copy.copy_of_id == original.pk and original.copy_of_id is None
     assert unrelated.copy_of_id is None and unrelated.story_id != original.story_id
@@ -156,9 +155,7 @@ def test_syndicated_copy_folds_under_the_first_publication(
     assert "A republished copy" in detail and f'href="/articles/{original.pk}/"' in detail
 
 
-def test_collapse_gives_one_result_per_story(
-    linked_demo: dict[str, Article], django_capture_on_commit_callbacks: Any
-) -> None:
+def test_collapse_gives_one_result_per_story(linked_demo: dict[str, Article]) -> None:
     call_command("process_index_queue", stdout=StringIO())
     articles = run(SearchParams(q="NATO"))
     assert articles.total == 5
@@ -251,14 +248,14 @@ def test_story_pages_and_links(linked_demo: dict[str, Article], client: Client) 
 
 
 def test_curators_split_merge_rename_pin_and_move_stick(
-    linked_demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
+    linked_demo: dict[str, Article], admin_client: Client, index_worker: Callable[[], int]
 ) -> None:
     libya = linked_demo["000"].story_id
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            "/admin/articles/article/",
-            {"action": "split_story", "_selected_action": [linked_demo["000"].pk]},
-        )
+    admin_client.post(
+        "/admin/articles/article/",
+        {"action": "split_story", "_selected_action": [linked_demo["000"].pk]},
+    )
+    index_worker()
     split = Article.objects.get(pk=linked_demo["000"].pk)
     assert split.story_locked and split.story_id != libya
     # Rename: the curator's headline survives regrouping.
@@ -276,11 +273,11 @@ def test_curators_split_merge_rename_pin_and_move_stick(
     assert Story.objects.listed().filter(article_count__gte=1).first() == story  # pinned first
 
     # Merge the split-off story back: its page redirects, and grouping never refills it.
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            "/admin/articles/story/",
-            {"action": "merge_stories", "_selected_action": [libya, split.story_id]},
-        )
+    admin_client.post(
+        "/admin/articles/story/",
+        {"action": "merge_stories", "_selected_action": [libya, split.story_id]},
+    )
+    index_worker()
     gone = split.story_id
     assert Story.objects.get(pk=gone).merged_into_id == libya
     assert admin_client.get(f"/stories/{gone}/").url == f"/stories/{libya}/"
@@ -288,10 +285,10 @@ def test_curators_split_merge_rename_pin_and_move_stick(
 
     # Move Iraq 2020 into the story by hand: it stays there through regrouping.
     iraq = linked_demo["001"]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            f"/admin/articles/article/{iraq.pk}/change/", _article_form(iraq, story=libya)
-        )
+    response = admin_client.post(
+        f"/admin/articles/article/{iraq.pk}/change/", _article_form(iraq, story=libya)
+    )
+    index_worker()
     assert response.status_code == 302, response.content.decode()[:3000]
     regroup(everything=True)
     iraq.refresh_from_db()
@@ -303,13 +300,13 @@ def test_curators_split_merge_rename_pin_and_move_stick(
 
 
 def test_hiding_an_article_updates_its_story(
-    linked_demo: dict[str, Article], admin_client: Client, django_capture_on_commit_callbacks: Any
+    linked_demo: dict[str, Article], admin_client: Client, index_worker: Callable[[], int]
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            "/admin/articles/article/",
-            {"action": "hide", "_selected_action": [linked_demo["004"].pk]},
-        )
+    admin_client.post(
+        "/admin/articles/article/",
+        {"action": "hide", "_selected_action": [linked_demo["004"].pk]},
+    )
+    index_worker()
     story = Story.objects.get(pk=linked_demo["000"].story_id)
     assert story.article_count == 2 and story.lead_id == linked_demo["003"].pk
     assert story.title == linked_demo["003"].title

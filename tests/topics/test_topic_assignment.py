@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -37,33 +37,33 @@ def test_topic_facet_and_filter(client: Client, demo: dict[str, Article]) -> Non
 
 
 def test_curated_topics_survive_reprocessing(
-    admin_client: Client, demo: dict[str, Article], django_capture_on_commit_callbacks: Any
+    admin_client: Client, demo: dict[str, Article], index_worker: Callable[[], int]
 ) -> None:
     article = demo["000"]
     sport = Topic.objects.get(slug="sport")
     link = article.topic_links.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            f"/admin/articles/article/{article.pk}/change/",
-            {
-                "title": article.title,
-                "source": article.source_id,
-                "language": "vi",
-                "url": "",
-                "visibility": "published",
-                "published": "2016-05-21",
-                "published_precision": "day",
-                "body": article.body,
-                "topics_curated": "",
-                "topic_links-TOTAL_FORMS": "1",
-                "topic_links-INITIAL_FORMS": "1",
-                "topic_links-MIN_NUM_FORMS": "0",
-                "topic_links-MAX_NUM_FORMS": "1000",
-                "topic_links-0-id": link.pk,
-                "topic_links-0-article": article.pk,
-                "topic_links-0-topic": sport.pk,
-            },
-        )
+    response = admin_client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        {
+            "title": article.title,
+            "source": article.source_id,
+            "language": "vi",
+            "url": "",
+            "visibility": "published",
+            "published": "2016-05-21",
+            "published_precision": "day",
+            "body": article.body,
+            "topics_curated": "",
+            "topic_links-TOTAL_FORMS": "1",
+            "topic_links-INITIAL_FORMS": "1",
+            "topic_links-MIN_NUM_FORMS": "0",
+            "topic_links-MAX_NUM_FORMS": "1000",
+            "topic_links-0-id": link.pk,
+            "topic_links-0-article": article.pk,
+            "topic_links-0-topic": sport.pk,
+        },
+    )
+    index_worker()
     assert response.status_code == 302, response.content.decode()[-3000:]
     article.refresh_from_db()
     assert article.topics_curated and slugs(article) == ["sport"]
