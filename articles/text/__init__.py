@@ -3,7 +3,16 @@
 Nothing here touches the database or imports the rest of the app.
 """
 
-from articles.text.analysis import ENGLISH, EXACT, FOLDING, WORD, fold, stem_english, words
+from articles.text.analysis import (
+    ENGLISH,
+    EXACT,
+    FOLDING,
+    WORD,
+    fold,
+    index_terms,
+    stem_english,
+    words,
+)
 from articles.text.cleaning import article_text, first_sentence, is_prose, nfc, sentences
 from articles.text.dates import PartialDate, find_publication_date, parse_date_text, resolve
 from articles.text.decoding import SNIFF_BYTES, UnreadableInput, decode, find_encoding
@@ -30,6 +39,7 @@ __all__ = [
     "find_publication_date",
     "first_sentence",
     "fold",
+    "index_terms",
     "is_prose",
     "language_from_code",
     "main_root",
