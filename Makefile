@@ -8,6 +8,8 @@ help:
 	@echo "make lint       ruff check + ruff format --check (requirements-dev.txt)"
 	@echo "make typecheck  mypy on articles/ (requirements-dev.txt)"
 	@echo "make bench      index 100,000 corpus articles; search p50/p95 with and without facets"
+	@echo "make bench-ingest      import throughput vs a raw Whoosh writer, seconds per stage"
+	@echo "make load-test         admin save p95 during an import and a search load"
 	@echo "make evaluate-stories  pairwise precision/recall of story grouping on real data"
 	@echo "make evaluate-names    P@10 and recall of multi-syllable names (Vietnamese word units)"
 	@echo "make evaluate-ranking  success@1/@10 and MRR of queries made from real articles"
@@ -38,6 +40,28 @@ bench:
 	bash scripts/venv.sh
 	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py migrate -v 0
 	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_search $(BENCH_ARGS)
+
+# Import throughput against a raw Whoosh writer, per stage, in a database of its own (rebuilt
+# each run). DEBUG off, as in production: DEBUG keeps a log of every query.
+.PHONY: bench-ingest
+bench-ingest:
+	bash scripts/venv.sh
+	rm -rf var/bench-ingest
+	VAR_DIR=var/bench-ingest DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench-ingest DATABASE_URL= .venv/bin/python manage.py load_entities
+	VAR_DIR=var/bench-ingest DATABASE_URL= DEBUG=0 SECRET_KEY=bench-ingest-local-only \
+		.venv/bin/python manage.py bench_ingest $(BENCH_ARGS)
+
+# Admin save times while an import of 2,000 corpus articles and a search load run, served as
+# make run serves (gunicorn and the index worker), on a database of its own (rebuilt each run).
+.PHONY: load-test
+load-test:
+	bash scripts/venv.sh
+	rm -rf var/load-test
+	VAR_DIR=var/load-test DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/load-test DATABASE_URL= .venv/bin/python manage.py createcachetable
+	VAR_DIR=var/load-test DATABASE_URL= .venv/bin/python manage.py load_entities
+	VAR_DIR=var/load-test DATABASE_URL= .venv/bin/python manage.py load_test $(LOAD_ARGS)
 
 # Story grouping measured on real labelled articles, in a database of its own (rebuilt each run).
 evaluate-stories:

@@ -1,4 +1,5 @@
-"""A search that ran out of time or found the index unreadable: HTTP 503 with a message."""
+"""Request wrappers: a search that ran out of time or found the index unreadable answers
+HTTP 503 with a message; a request that changes things goes before imports (SQLite)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from articles.ingest.priority import changing_request
 from articles.search import SearchTimeout, SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -52,3 +54,17 @@ class SearchErrorMiddleware:
             )
         response["Retry-After"] = "30"
         return response
+
+
+class CuratorsFirstMiddleware:
+    """POST, PUT, PATCH, DELETE: a running import waits for the request (ingest/priority.py).
+    First in MIDDLEWARE, so the request's every write (the session too) is covered."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return self.get_response(request)
+        with changing_request():
+            return self.get_response(request)

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request that changes things goes before a running import (SQLite's one write lock).
+    "articles.middleware.CuratorsFirstMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # gunicorn serves no static files; WhiteNoise does, compressed and cached, from STATIC_ROOT.
     "whitenoise.middleware.WhiteNoiseMiddleware",

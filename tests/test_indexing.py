@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from haystack import connections
+from haystack.query import SearchQuerySet
 
 from articles import worker
 from articles.indexing import drain, enqueue, queue_status, verify
@@ -113,3 +116,18 @@ def test_verify_index_finds_and_repairs_every_kind_of_difference(
     assert found("nato") == sorted([kept.pk, changed.pk, lost.pk, twice.pk])
     assert found('"tiêu đề khác"') == [changed.pk]
     assert verify().ids == [] and not IndexQueue.objects.exists()
+
+
+def test_the_worker_lets_a_short_queue_settle_into_one_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(worker, "SETTLE", 600.0)  # however slow this machine is today
+    first = make_article(title="Một")
+    # A second, a moment later: one commit for both is cheaper than a commit each.
+    assert worker.index_turn() == 0
+    second = make_article(title="Hai")
+    IndexQueue.objects.filter(article_id=first.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=worker.SETTLE + 1)
+    )
+    assert worker.index_turn() == 2
+    assert sorted(int(r.pk) for r in SearchQuerySet().models(Article)) == [first.pk, second.pk]

@@ -1,7 +1,7 @@
 """Entities: the registry, linking text to it (pure), candidate names, and the database side."""
 
 from articles.entities.candidates import CandidateName
-from articles.entities.linking import Linker, MentionSpan
+from articles.entities.linking import Linker, Links, MentionSpan
 from articles.entities.registry import (
     DATA_PATH,
     Alias,
@@ -15,6 +15,7 @@ from articles.entities.store import (
     EntityProfile,
     MonthCount,
     current_linker,
+    known_names,
     link_article,
     merge,
     profile,
@@ -29,11 +30,13 @@ __all__ = [
     "EntityProfile",
     "EntityRecord",
     "Linker",
+    "Links",
     "MentionSpan",
     "MonthCount",
     "RegistryError",
     "country_records",
     "current_linker",
+    "known_names",
     "link_article",
     "load_registry",
     "merge",

@@ -76,6 +76,9 @@ _VI_NOT_PLACE = frozenset(
 _VI_STRICT_AT_START = frozenset({"anh", "an", "ao"})
 _VI_COORDINATORS = frozenset({"va", "voi", "cung", "and"})
 
+# What Linker.link() finds in a text: mentions per registry id, and candidate names.
+Links = tuple[dict[str, int], list[CandidateName]]
+
 
 @dataclass(frozen=True)
 class MentionSpan:
@@ -147,16 +150,31 @@ class Linker:
         >>> Linker([]).find_candidates("Họa sĩ Minh Đàm vẽ. Minh Đàm cười.", "vi")
         [CandidateName(text='Minh Đàm', lang='vi', count=2)]
         """
+        return self.link(text, language, known)[1]
+
+    def link(self, text: str, language: str, known: Collection[str] = ()) -> Links:
+        """find_mentions and find_candidates in one pass over the text (an import does both).
+
+        >>> Linker([]).link("Họa sĩ Minh Đàm vẽ.", "vi")
+        ({}, [CandidateName(text='Minh Đàm', lang='vi', count=1)])
+        """
         doc = Doc(text, language)
-        taken = self._link(doc)[1]
-        known_keys = self._known | {name_key(name) for name in known}
+        spans, taken = self._link(doc)
+        mentions = dict(Counter(span.entity_id for span in spans))
+        return mentions, self._candidates(doc, language, taken, known)
+
+    def _candidates(
+        self, doc: Doc, language: str, taken: set[int], known: Collection[str]
+    ) -> list[CandidateName]:
+        also_known = {name_key(name) for name in known}
         counts: Counter[str] = Counter()
         for run in capitalised_runs(doc, taken):
             run = trim_run(doc, run)
             if len(run) < 2:
                 continue
             name = " ".join(doc.text[doc.starts[run[0]] : doc.ends[run[-1]]].split())
-            if name_key(name) not in known_keys:
+            key = name_key(name)
+            if key not in self._known and key not in also_known:
                 counts[name] += 1
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [CandidateName(name, language, count) for name, count in ordered]

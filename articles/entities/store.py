@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
 
-from articles.entities.linking import Linker
+from articles.entities.linking import Linker, Links
 from articles.entities.registry import Alias, EntityRecord
 from articles.indexing import enqueue
 from articles.models import Article, Entity, EntityAlias, EntityStatus, Mention, Visibility
@@ -76,32 +76,63 @@ def _linker(*version: object) -> Linker:
     return Linker(records)
 
 
-def link_article(article: Article, linker: Linker | None = None) -> dict[int, int]:
+def link_article(
+    article: Article,
+    linker: Linker | None = None,
+    found: Links | None = None,
+    *,
+    new: bool = False,
+    known: set[str] | None = None,
+) -> dict[int, int]:
     """Replace the article's mentions with what its clean text names now; record unknown
-    proper names as candidates. Returns {entity id: mention count}."""
-    linker = linker or current_linker()
-    text = article_text(article.title, article.body)
-    counts = {int(pk): n for pk, n in linker.find_mentions(text, article.language or "").items()}
-    Mention.objects.filter(article=article).delete()
+    proper names as candidates. Returns {entity id: mention count}.
+
+    found: what Linker.link() gave for the article's text, when it ran elsewhere (an import
+    links in its extraction processes). new: the article was just created, so it has no
+    mentions to replace. known: known_names(), kept by an import for all its articles (and
+    updated here with the candidates recorded) instead of a lookup per article.
+    """
+    language = article.language or ""
+    if found is None:
+        linker = linker or current_linker()
+        found = linker.link(article_text(article.title, article.body), language)
+    mentions, candidates = found
+    counts = {int(pk): n for pk, n in mentions.items()}
+    if not new:
+        Mention.objects.filter(article=article).delete()
     Mention.objects.bulk_create(
         Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()
     )
     if article.is_visible:  # names from hidden text never reach the candidate queue
-        _record_candidates(linker, text, article.language or "")
+        _record_candidates([c.text for c in candidates], language, known)
     return counts
 
 
-def _record_candidates(linker: Linker, text: str, language: str) -> None:
-    names = [c.text for c in linker.find_candidates(text, language)]
-    # A name curators already know, accepted or rejected, is never proposed again.
-    known = set(EntityAlias.objects.filter(text__in=names).values_list("text", flat=True))
-    for name in names:
-        if name not in known:
-            entity = Entity.objects.create(
-                status=EntityStatus.CANDIDATE,
-                **{"name_vi" if language == "vi" else "name_en": name},
-            )
-            EntityAlias.objects.create(entity=entity, text=name, language=language)
+def known_names() -> set[str]:
+    """Every alias text, whatever its entity's status: names never proposed again."""
+    return set(EntityAlias.objects.values_list("text", flat=True))
+
+
+def _record_candidates(names: list[str], language: str, known: set[str] | None) -> None:
+    if not names:
+        return
+    # A name curators already know, accepted or rejected, is never proposed again. (The
+    # alias table has no index on its text alone: a lookup per article reads all of it.)
+    if known is None:
+        known = set(EntityAlias.objects.filter(text__in=names).values_list("text", flat=True))
+    new = [name for name in dict.fromkeys(names) if name not in known]
+    if not new:
+        return
+    known.update(new)
+    # Two statements for all of them: bulk_create returns the ids on SQLite and PostgreSQL.
+    name_field = "name_vi" if language == "vi" else "name_en"
+    entities = Entity.objects.bulk_create(
+        Entity(status=EntityStatus.CANDIDATE, **{name_field: name}) for name in new
+    )
+    EntityAlias.objects.bulk_create(
+        EntityAlias(entity=entity, text=name, language=language)
+        for entity, name in zip(entities, new, strict=True)
+    )
 
 
 @dataclass(frozen=True)

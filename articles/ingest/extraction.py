@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from articles.ingest.outlets import source
+from articles.ingest.stages import timed
 from articles.text import (
     BY_TAG,
     Node,
@@ -160,8 +161,9 @@ def _assemble(
 ) -> Extracted:
     title, body, head = _select(lines, title_hint)
     body_text = "\n\n".join(body)
-    language = detect_language(article_text(title, body_text)[:50_000])
-    published, precision = find_publication_date("\n".join(head), language)
+    with timed("language and dates"):
+        language = detect_language(article_text(title, body_text)[:50_000])
+        published, precision = find_publication_date("\n".join(head), language)
     name, domain = source(raw, url, site_name)
     return Extracted(title, body_text, language, published, precision, name, domain, url)
 

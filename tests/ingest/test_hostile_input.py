@@ -252,11 +252,11 @@ def test_a_database_error_rolls_back_that_article_only(
 
     real_link = store.link_article
 
-    def link_or_collide(article: Article) -> None:
+    def link_or_collide(article: Article, **found: Any) -> None:
         if article.title == "Collides":
             # A real constraint violation, after the article and its new source were written.
             Article.objects.create(key=article.key, title="x", body="x", content_hash="x")
-        real_link(article)
+        real_link(article, **found)
 
     monkeypatch.setattr(store, "link_article", link_or_collide)
     feed = write_lines(
@@ -281,10 +281,10 @@ def test_an_unforeseen_error_costs_one_article_and_the_rest_are_searchable(
 
     real_assign = store.assign_topics
 
-    def assign_or_break(article: Article) -> None:
+    def assign_or_break(article: Article, *args: Any, **kwargs: Any) -> None:
         if article.title == "Breaks":
             raise RuntimeError("a bug in the classifier")
-        real_assign(article)
+        real_assign(article, *args, **kwargs)
 
     monkeypatch.setattr(store, "assign_topics", assign_or_break)
     feed = write_lines(

@@ -25,9 +25,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, once: bool, **options: Any) -> None:
-        if int(options["verbosity"]) >= 1 and not logging.getLogger().handlers:
-            # Plain lines on stderr, so a process manager's log shows what the worker did.
-            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        chatty = logging.getLogger(worker.__name__)
+        if int(options["verbosity"]) >= 1 and chatty.level == logging.NOTSET:
+            # What each turn did, through the site's log handlers (LOG_LEVEL stays WARNING
+            # for everything else), so a process manager's log shows the worker working.
+            chatty.setLevel(logging.INFO)
         stop = threading.Event()
         self.stderr.write(f"index worker started (jobs: {', '.join(j.name for j in worker.JOBS)})")
         with worker.stopped_by_signals(stop):
