@@ -84,8 +84,10 @@ def ingest_all(
     try:
         try:
             _save_all(report, _prepared(_timed_iter(items), jobs), progress)
-        except BaseException:
-            if index:  # what was saved before the error is searchable without a drain by hand
+        except Exception:
+            # What was saved before the error is searchable without a drain by hand (on
+            # Ctrl-C it waits for the worker: whoever presses it wants the command to end).
+            if index:
                 with timed("indexing"):
                     drain(batch=INDEX_BATCH)
             raise
