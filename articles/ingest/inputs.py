@@ -54,9 +54,9 @@ _FEED_KEYS = (
 _MANIFEST_KEYS = ("url", "title", "published", "source", "source_domain", "language", "crawled")
 # A whole feed shares one source and language, but each line has its own URL, title and date.
 _FEED_DEFAULT_KEYS = ("source", "source_domain", "language")
-_FEED_SUFFIXES = (".jsonl", ".ndjson", ".json")
+FEED_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-_README_NAMES = {"readme", "readme.md", "readme.txt", "readme.rst"}
+README_NAMES = {"readme", "readme.md", "readme.txt", "readme.rst"}
 
 
 def read_manifest(path: Path, *, max_bytes: int = 20 * 1024 * 1024) -> dict[str, dict[str, Any]]:
@@ -155,7 +155,7 @@ def _walk(
         relative = prefix + entry.name
         if is_dir:
             yield from _walk(path, relative + "/", explicit, known, max_bytes, (*ancestors, here))
-        elif entry.name.lower() not in _README_NAMES:
+        elif entry.name.lower() not in README_NAMES:
             yield from _guarded(shown(str(path)), _read_file(path, relative, known, max_bytes))
 
 
@@ -240,7 +240,7 @@ def _read_file(
 
 
 def _is_feed(path: Path, text: str) -> bool:
-    if path.suffix.lower() in _FEED_SUFFIXES:
+    if path.suffix.lower() in FEED_SUFFIXES:
         return True
     first = next((line for line in text.lstrip("\ufeff").split("\n") if line.strip()), "")
     return first.lstrip().startswith("{") and isinstance(parse_object(first), dict)

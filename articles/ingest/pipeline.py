@@ -31,7 +31,7 @@ from articles.entities import Linker, current_linker
 from articles.indexing import IndexWriteFailed, drain, pending
 from articles.ingest import stages
 from articles.ingest.files import NotRegularFile, open_regular
-from articles.ingest.inputs import MANIFEST_NAME, read_inputs
+from articles.ingest.inputs import FEED_SUFFIXES, MANIFEST_NAME, README_NAMES, read_inputs
 from articles.ingest.prepare import IngestError, Prepared, prepare
 from articles.ingest.records import Failure, RawInput
 from articles.ingest.stages import timed
@@ -214,7 +214,9 @@ def count_inputs(paths: Sequence[Path], *, max_bytes: int = 20 * 1024 * 1024) ->
                     total += sum(
                         _count_file(Path(folder) / name, max_bytes)
                         for name in files
-                        if not name.startswith(".") and name != MANIFEST_NAME
+                        if not name.startswith(".")
+                        and name != MANIFEST_NAME
+                        and name.lower() not in README_NAMES
                     )
             else:
                 total += _count_file(path, max_bytes)
@@ -224,7 +226,7 @@ def count_inputs(paths: Sequence[Path], *, max_bytes: int = 20 * 1024 * 1024) ->
 
 
 def _count_file(path: Path, max_bytes: int) -> int:
-    if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+    if path.suffix.lower() not in FEED_SUFFIXES:
         return 1
     try:
         with open_regular(path) as stream:

@@ -139,5 +139,6 @@ def test_count_inputs_counts_files_and_feed_lines(tmp_path: Path) -> None:
     (tmp_path / "a" / ".hidden.txt").write_text("x")
     (tmp_path / "feed.jsonl").write_text('{"title": "1"}\n\n{"title": "2"}\n{"title": "3"}')
     (tmp_path / "note.txt").write_text("x")
+    (tmp_path / "README.md").write_text("# what this folder is")
     assert count_inputs([tmp_path]) == 5
     assert count_inputs([tmp_path / "feed.jsonl", tmp_path / "missing.txt"]) == 4
