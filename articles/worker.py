@@ -12,7 +12,7 @@ time, in a small loop:
   never stops the process, and its work stays queued in the database.
 - SIGTERM or SIGINT ends the loop after the current turn (a turn is short: one batch), so
   `kill`, Ctrl-C and process managers stop it cleanly. A `kill -9` is safe as well: every
-  job keeps its work in the database until it is done (see articles/indexing.py).
+  job keeps its work in the database until it is done (see articles/indexing/queue.py).
 
 JOBS has one job today, `index`: drain the search index queue (articles.indexing.drain, one
 writer and one commit per batch). This process is the only index writer in normal operation.

@@ -1,36 +1,28 @@
-"""Keeps the search index in step with the database, safely across processes and crashes.
+"""The index queue: enqueue in the change's transaction, drain in batches under one lock.
 
-Writing: a save or delete records the article in IndexQueue inside the same transaction
-(`enqueue`); a web request does nothing more. The index worker (articles/worker.py, `manage.py
-index_worker`) calls `drain()`, which brings the queued articles' documents up to date with
-what the database holds *now*: a batch of queue rows, one writer, one commit, then the rows
-are deleted unless somebody queued the article again meanwhile (its token changed). Commands
-(imports, re-linking) drain at their end themselves: a command is not a request.
+A save or delete records the article in IndexQueue inside the same transaction (`enqueue`);
+a web request does nothing more. The index worker (articles/worker.py) calls `drain()`,
+which brings the queued articles' documents up to date with what the database holds *now*:
+a batch of queue rows, one writer, one commit, then the rows are deleted unless somebody
+queued the article again meanwhile (its token changed). Commands (imports, re-linking) drain
+at their end themselves: a command is not a request.
 
 Draining runs under one lock for the whole deployment (a PostgreSQL advisory lock, or a file
 lock next to the SQLite database), so two drainers never write an older version over a newer
 one. A drain that cannot get the lock leaves its rows to the holder, which keeps draining
-until the queue is empty.
-
-Crashes: a process killed at any moment leaves its rows queued (the rows go only after the
-commit), and the next drain writes those documents again; documents are replaced by id, so
-nothing is lost or duplicated. `verify()` compares the whole index with the database and,
-asked to repair, queues every difference (`manage.py verify_index --repair`).
-
-Hidden articles are filtered on read as well (search_indexes.read_queryset, `stale_hidden`),
-so hiding is instant while its index write waits in the queue.
+until the queue is empty. A process killed at any moment leaves its rows queued (they go only
+after the commit), and the next drain writes those documents again, replacing them by id.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,7 +33,6 @@ from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from haystack import connections
-from haystack.exceptions import SkipDocument
 from haystack.signals import BaseSignalProcessor
 
 from articles.models import Article, IndexQueue
@@ -259,97 +250,6 @@ def requeue_all() -> int:
                 ignore_conflicts=True,
             )
     return len(ids)
-
-
-@dataclass
-class Differences:
-    """Where the index and the database disagree (verify)."""
-
-    documents: int = 0  # documents in the index
-    articles: int = 0  # visible articles in the database
-    missing: list[int] = field(default_factory=list)  # visible, no document
-    extra: list[int] = field(default_factory=list)  # a document, but hidden or deleted
-    stale: list[int] = field(default_factory=list)  # a document that differs from the article
-    duplicated: list[int] = field(default_factory=list)  # more than one document
-    queued: int = 0  # changes waiting for the worker: not counted as differences
-
-    @property
-    def ids(self) -> list[int]:
-        return sorted({*self.missing, *self.extra, *self.stale, *self.duplicated})
-
-    def summary(self) -> str:
-        return (
-            f"{self.documents} documents, {self.articles} visible articles: "
-            f"missing {len(self.missing)}, extra {len(self.extra)}, stale {len(self.stale)}, "
-            f"duplicated {len(self.duplicated)}; queued {self.queued}"
-        )
-
-
-def verify(*, repair: bool = False, chunk: int = 1000) -> Differences:
-    """Compare every document with what the database says it should be; with repair, queue
-    each difference (the drain then rewrites or deletes those documents).
-
-    Articles still queued are the worker's, not differences. Reads the whole index once
-    and the articles `chunk` at a time, so memory grows with the number of ids only.
-    """
-    unified = connections["default"].get_unified_index()
-    index = unified.get_index(Article)
-    backend = connections["default"].get_backend()
-    found = Differences()
-    queued = set(IndexQueue.objects.values_list("article_id", flat=True))
-    found.queued = len(queued)
-    indexed: dict[int, str] = {}
-    for article_id, stored in _stored_documents(backend):
-        found.documents += 1
-        if article_id in indexed:
-            found.duplicated.append(article_id)
-        indexed[article_id] = _signature(stored)
-    last = 0
-    while page := list(index.index_queryset().filter(pk__gt=last).order_by("pk")[:chunk]):
-        last = page[-1].pk
-        for article in page:
-            found.articles += 1
-            signature = indexed.pop(article.pk, None)
-            if signature is None:
-                found.missing.append(article.pk)
-            elif signature != _signature(_prepared(index, backend, article)):
-                found.stale.append(article.pk)
-    found.extra = sorted(indexed)
-    for name in ("missing", "extra", "stale", "duplicated"):
-        setattr(found, name, sorted(set(getattr(found, name)) - queued))
-    if repair and found.ids:
-        with transaction.atomic():
-            enqueue(found.ids)
-    return found
-
-
-def _stored_documents(backend: Any) -> Iterator[tuple[int, dict[str, Any]]]:
-    documents = getattr(backend, "stored_documents", None)
-    if documents is None:
-        raise NotImplementedError(f"{type(backend).__name__} cannot list its documents")
-    for identifier, stored in documents():
-        model, _, pk = identifier.rpartition(".")
-        if model == "articles.article":
-            yield int(pk), stored
-
-
-def _prepared(index: Any, backend: Any, article: Article) -> dict[str, Any]:
-    try:
-        doc = index.full_prepare(article)
-    except SkipDocument:
-        return {}
-    doc.pop("boost", None)
-    return {key: backend._from_python(value) for key, value in doc.items()}
-
-
-def _signature(document: dict[str, Any]) -> str:
-    # Stored values come back as written (datetime, int, "a,b"); None fields are not stored.
-    parts = sorted(
-        (key, value.isoformat() if hasattr(value, "isoformat") else str(value))
-        for key, value in document.items()
-        if value is not None and value != ""
-    )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 @contextmanager
