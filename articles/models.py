@@ -1,9 +1,14 @@
-"""The tables: sources, articles, topics, entities, mentions, stories, the index queue."""
+"""The tables: sources, articles, topics, entities, mentions, stories, the index queue, and
+the PostgreSQL search engine's documents."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
@@ -337,3 +342,50 @@ class Fingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value:x} of article {self.article_id}"
+
+
+class AnalysedVectorField(SearchVectorField):
+    """A tsvector written in its text form ("'ha':1 'noi':2"): the terms come analysed from
+    Python (articles.text.index_terms), so PostgreSQL neither parses nor stems them again."""
+
+    def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
+        return "%s::tsvector"
+
+
+class SearchDocument(models.Model):
+    """An article as the PostgreSQL search engine indexes it (articles/search/postgres.py):
+    derived from the article by the index worker, like a Whoosh document. PostgreSQL only:
+    on SQLite the table is never created."""
+
+    # The article's id. No foreign key: the index is derived data, written after the article
+    # (deleting an article must not wait for, or cascade into, the engine's table).
+    id = models.BigIntegerField(primary_key=True)
+    headline = models.TextField()  # the title as stored (a search result's `title`)
+    language = models.CharField(max_length=2)
+    source_id = models.BigIntegerField()
+    published = models.DateField(null=True)
+    year = models.IntegerField()
+    published_sort = models.IntegerField()
+    story = models.BigIntegerField()
+    copy = models.SmallIntegerField()
+    topics = ArrayField(models.TextField())
+    entities = ArrayField(models.TextField())
+    # One tsvector per haystack text field, named alike (search_indexes.ArticleIndex).
+    text = AnalysedVectorField()
+    text_exact = AnalysedVectorField()
+    text_en = AnalysedVectorField()
+    title = AnalysedVectorField()
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        indexes = [
+            GinIndex(fields=["text"], name="searchdoc_text"),
+            GinIndex(fields=["text_exact"], name="searchdoc_text_exact"),
+            GinIndex(fields=["text_en"], name="searchdoc_text_en"),
+            GinIndex(fields=["title"], name="searchdoc_title"),
+            GinIndex(fields=["topics"], name="searchdoc_topics"),
+            GinIndex(fields=["entities"], name="searchdoc_entities"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search document of article {self.pk}"

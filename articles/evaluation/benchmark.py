@@ -21,6 +21,7 @@ from django.test import Client
 from haystack import connections
 
 from articles.models import Article, IndexQueue, Precision, Source
+from articles.search.backend import LockingWhooshBackend
 
 QUERIES = [
     "nato",
@@ -80,18 +81,25 @@ def build(corpora: Path, count: int, batch: int = 2_000) -> int:
 
 
 def index_all(batch: int) -> None:
-    """Index every article through one Whoosh writer and one commit.
+    """Index every article in bulk: on Whoosh through one writer and one commit, on another
+    engine (PostgreSQL) `batch` documents per backend.update() (one INSERT each).
 
-    backend.update() commits per call, and every commit merges segments: building 100,000
-    documents that way rewrites the growing index again and again (hours here). One writer
-    sorts postings in memory, spilling to disk past `limitmb`, and writes one segment.
+    backend.update() commits per call on Whoosh, and every commit merges segments: building
+    100,000 documents that way rewrites the growing index again and again (hours here). One
+    writer sorts postings in memory, spilling to disk past `limitmb`, and writes one segment.
     """
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Article)
+    queryset = index.index_queryset().order_by("pk")
+    if not isinstance(backend, LockingWhooshBackend):
+        last = 0
+        while page := list(queryset.filter(pk__gt=last)[:batch]):
+            backend.update(index, page)
+            last = page[-1].pk
+        return
     backend.setup()
     writer = backend.index.writer(limitmb=512)
     try:
-        queryset = index.index_queryset().order_by("pk")
         last = 0
         while page := list(queryset.filter(pk__gt=last)[:batch]):
             for article in page:
