@@ -370,6 +370,9 @@ class SearchDocument(models.Model):
     copy = models.SmallIntegerField()
     topics = ArrayField(models.TextField())
     entities = ArrayField(models.TextField())
+    # The prepared document's digest (articles.indexing.signature_of): verify_index compares
+    # it with the article's, as it compares a Whoosh document's stored fields.
+    digest = models.CharField(max_length=32)
     # One tsvector per haystack text field, named alike (search_indexes.ArticleIndex).
     text = AnalysedVectorField()
     text_exact = AnalysedVectorField()

@@ -156,10 +156,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The search layer goes through haystack only: switching to Elasticsearch or Solr is a
-# matter of SEARCH_ENGINE / SEARCH_URL, not code. The default is the embedded Whoosh index,
-# wrapped so that several processes can write to it safely (articles/search/backend.py).
-SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "articles.search.backend.LockingWhooshEngine")
+# The search layer goes through haystack only (articles/search/). Two engines are tested:
+# the embedded Whoosh index, wrapped so that several processes can write to it safely
+# (articles/search/backend.py), and PostgreSQL full-text search (articles/search/postgres.py),
+# the production engine: no state on local disk, so several application servers can share it.
+# The default follows the database.
+_DEFAULT_ENGINE = (
+    "articles.search.postgres.PostgresEngine"
+    if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+    else "articles.search.backend.LockingWhooshEngine"
+)
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE") or _DEFAULT_ENGINE
 WHOOSH_PATH = Path(os.environ.get("WHOOSH_PATH", VAR_DIR / "whoosh"))
 HAYSTACK_CONNECTIONS: dict[str, dict[str, Any]] = {
     "default": {

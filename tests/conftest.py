@@ -135,6 +135,38 @@ def search_index(tmp_path: Path) -> Iterator[Path]:
     connections.reload("default")
 
 
+WHOOSH_ENGINE = "articles.search.backend.LockingWhooshEngine"
+POSTGRES_ENGINE = "articles.search.postgres.PostgresEngine"
+
+
+@pytest.fixture
+def search_engine() -> str:
+    """The engine this run searches with: "whoosh" or "postgres" (settings.SEARCH_ENGINE,
+    which follows the database). Tests of behaviour that differs branch on it."""
+    from django.conf import settings
+
+    engine = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"]
+    return {WHOOSH_ENGINE: "whoosh", POSTGRES_ENGINE: "postgres"}[engine]
+
+
+@pytest.fixture
+def whoosh_engine(search_index: Path) -> Iterator[Path]:
+    """The embedded Whoosh engine, whatever the database: tests of Whoosh's own behaviour
+    (its folder on disk) run on SQLite and on PostgreSQL alike."""
+    from django.conf import settings
+    from haystack import connections
+
+    conf = settings.HAYSTACK_CONNECTIONS["default"]
+    engine = conf["ENGINE"]
+    conf["ENGINE"] = WHOOSH_ENGINE
+    connections.reload("default")
+    try:
+        yield search_index
+    finally:
+        conf["ENGINE"] = engine
+        connections.reload("default")
+
+
 @pytest.fixture
 def index_worker(db: None) -> Callable[[], int]:
     """Runs the index worker's jobs until the queue is empty, as `manage.py index_worker`

@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
                 ('copy', models.SmallIntegerField()),
                 ('topics', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)),
                 ('entities', django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)),
+                ('digest', models.CharField(max_length=32)),
                 ('text', articles.models.AnalysedVectorField()),
                 ('text_exact', articles.models.AnalysedVectorField()),
                 ('text_en', articles.models.AnalysedVectorField()),

@@ -24,9 +24,10 @@ from functools import reduce
 from operator import add, and_, or_
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Count, F, Q, Value, Window
 from django.db.models.expressions import Combinable
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, SearchNode
@@ -34,6 +35,7 @@ from haystack.exceptions import SearchBackendError, SkipDocument
 from haystack.models import SearchResult
 from haystack.utils import get_identifier
 
+from articles.indexing import signature_of
 from articles.models import SearchDocument
 from articles.search import tsearch
 from articles.search.budget import SearchTimeout, remaining
@@ -48,6 +50,7 @@ _STORED = ("headline", "story", "copy", "language", "source_id", "published")
 # ts_rank normalisation 1: divide by 1 + log(length), so a long article does not win by
 # length alone (Whoosh's BM25F normalises by length too).
 _NORMALIZATION = 1
+_EXACT_BOOST = 2.0
 # PostgreSQL cancels a search this long before the process-level budget would interrupt it.
 _MARGIN = 0.25
 _QUERY_CANCELED = "57014"
@@ -112,6 +115,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 doc = index.full_prepare(obj)
             except SkipDocument:
                 continue
+            doc.pop("boost", None)
             yield SearchDocument(
                 id=int(doc["django_id"]),
                 headline=doc.get("title") or "",
@@ -124,8 +128,13 @@ class PostgresSearchBackend(BaseSearchBackend):
                 copy=doc.get("copy") or 0,
                 topics=[str(value) for value in doc.get("topics") or ()],
                 entities=[str(value) for value in doc.get("entities") or ()],
+                digest=signature_of(doc),
                 **{name: tsearch.vector(analyzers[name], doc.get(name) or "") for name in VECTORS},
             )
+
+    def stored_signatures(self) -> Iterator[tuple[int, str]]:
+        """Every document's article id and digest (for verify_index)."""
+        yield from SearchDocument.objects.order_by("id").values_list("id", "digest").iterator()
 
     # Reading.
 
@@ -183,7 +192,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             return {}
         columns = {name: _COLUMNS.get(name, name) for name in wanted}
         try:
-            fields = {name: SearchDocument._meta.get_field(c) for name, c in columns.items()}
+            fields = {name: _model_field(c) for name, c in columns.items()}
         except FieldDoesNotExist as exc:
             raise SearchBackendError(f"no such facet field: {exc}") from exc
         sql, params = matching.values(*set(columns.values())).query.sql_with_params()
@@ -203,7 +212,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             # MATERIALIZED: the matching rows are found once, then counted per field.
             cursor.execute(f"WITH hits AS MATERIALIZED ({sql}) {' UNION ALL '.join(parts)}", params)
             for name, value, count in cursor.fetchall():
-                base = fields[name].base_field if name in _ARRAYS else fields[name]  # type: ignore[union-attr]
+                field = fields[name]
+                base = field.base_field if isinstance(field, ArrayField) else field
                 counts[name].append((None if value is None else base.to_python(value), count))
         for values in counts.values():
             values.sort(key=lambda pair: (-pair[1], str(pair[0])))
@@ -213,7 +223,7 @@ class PostgresSearchBackend(BaseSearchBackend):
 class PostgresSearchQuery(BaseSearchQuery):
     """Builds a Condition from haystack's SQ tree (instead of another engine's query text)."""
 
-    def build_query(self) -> Condition:  # type: ignore[override]
+    def build_query(self) -> Condition:
         compiler = _Compiler()
         return Condition(compiler.node(self.query_filter, negated=False), compiler.ranked)
 
@@ -259,7 +269,7 @@ class _Compiler:
                 column, filter_type, getattr(value, "input_type_name", ""), raw, negated
             )
         try:
-            model_field = SearchDocument._meta.get_field(column)
+            model_field = _model_field(column)
         except FieldDoesNotExist as exc:
             raise SearchBackendError(f"the PostgreSQL engine has no field {name!r}") from exc
         values = list(raw) if filter_type == "in" else [raw]
@@ -314,7 +324,20 @@ def _index_fields() -> dict[str, Any]:
 
 
 def _boosts() -> dict[str, float]:
-    return {name: float(getattr(f, "boost", 1.0) or 1.0) for name, f in _index_fields().items()}
+    boosts = {name: float(getattr(f, "boost", 1.0) or 1.0) for name, f in _index_fields().items()}
+    # ts_rank has no inverse document frequency: the accents typed, which few articles share,
+    # weigh no more than the folded word that many have (BM25F on Whoosh weighs them by
+    # rarity). Without this an exact-accent match in the body ranks below a folded match
+    # in a shorter title.
+    boosts["text_exact"] = boosts.get("text_exact", 1.0) * _EXACT_BOOST
+    return boosts
+
+
+def _model_field(column: str) -> models.Field[Any, Any]:
+    found = SearchDocument._meta.get_field(column)
+    if not isinstance(found, models.Field):
+        raise FieldDoesNotExist(column)
+    return found
 
 
 def _article_id(identifier: str) -> int:
@@ -325,20 +348,25 @@ def _article_id(identifier: str) -> int:
 def _bounded() -> Iterator[None]:
     """One search's statements, in a transaction of their own (a savepoint inside the
     caller's), so a failed or cancelled statement leaves the caller's connection usable;
-    PostgreSQL cancels them when the time budget (search/budget.py) runs out."""
+    PostgreSQL cancels them when the time budget (search/budget.py) runs out, on any thread."""
     left = remaining()
-    own_transaction = not connection.in_atomic_block
+    nested = connection.in_atomic_block
     try:
-        with transaction.atomic():
-            if left is not None and own_transaction:
-                # Local to this transaction. Inside a caller's transaction the setting would
-                # outlive the search, so there only the process-level budget applies.
+        with transaction.atomic(), connection.cursor() as cursor:
+            previous = None
+            if left is not None:
                 milliseconds = max(1, int((left - _MARGIN) * 1000))
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('statement_timeout', %s, true)", [str(milliseconds)]
-                    )
+                # Local to the transaction; inside a caller's transaction it is put back
+                # after the search (a released savepoint keeps what was set in it).
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'),"
+                    " set_config('statement_timeout', %s, true)",
+                    [str(milliseconds)],
+                )
+                previous = cursor.fetchone()[0]
             yield
+            if previous is not None and nested:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except DatabaseError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == _QUERY_CANCELED:
             raise SearchTimeout("the search took longer than its time budget") from exc

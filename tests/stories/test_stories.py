@@ -380,8 +380,10 @@ def _article_form(article: Article, **changes: Any) -> dict[str, Any]:
 
 
 def test_an_index_written_before_stories_is_rebuilt_by_make_run(
-    linked_demo: dict[str, Article], search_index: Path
+    whoosh_engine: Path, linked_demo: dict[str, Article]
 ) -> None:
+    # A Whoosh folder written by an older version; PostgreSQL's table follows migrations.
+    search_index = whoosh_engine
     import shutil
 
     from haystack import connections
