@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make test`: lint and types, then the whole suite (tests and doctests) twice, on SQLite and
-# on a throwaway PostgreSQL 15 cluster.
+# `make test`: lint and types, then the whole suite (tests and doctests) twice: on SQLite with
+# the embedded Whoosh engine, and on a throwaway PostgreSQL 15 cluster with the PostgreSQL
+# search engine (the production pair).
 # Needs no stdin; works as root (PostgreSQL then runs as the `postgres` system user).
 # Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k search -x`.
 set -euo pipefail
@@ -149,9 +150,10 @@ PY
 }
 
 pytest_args=("$@")
-run_suite sqlite -u DATABASE_URL
+run_suite sqlite -u DATABASE_URL SEARCH_ENGINE=articles.search.backend.LockingWhooshEngine
 start_postgres
-run_suite postgresql DATABASE_URL="postgres://newsarchive@127.0.0.1:$pg_port/newsarchive"
+run_suite postgresql DATABASE_URL="postgres://newsarchive@127.0.0.1:$pg_port/newsarchive" \
+    SEARCH_ENGINE=articles.search.postgres.PostgresEngine
 
 echo
 echo "==> summary"
