@@ -7,7 +7,7 @@ help:
 	@echo "make test-fast  SQLite only, no browser tests, no lint (PYTEST_ARGS=... to pick)"
 	@echo "make lint       ruff check + ruff format --check (requirements-dev.txt)"
 	@echo "make typecheck  mypy on articles/ (requirements-dev.txt)"
-	@echo "make bench      index 100,000 corpus articles; search p50/p95 with and without facets"
+	@echo "make bench      index 100,000 corpus articles per engine; build time, search p50/p95"
 	@echo "make bench-ingest      import throughput vs a raw Whoosh writer, seconds per stage"
 	@echo "make load-test         admin save p95 during an import and a search load"
 	@echo "make evaluate-stories  pairwise precision/recall of story grouping on real data"
@@ -36,10 +36,12 @@ typecheck:
 	bash scripts/typecheck.sh
 
 # A separate database and index under var/bench, so the benchmark never touches the demo site.
+# SQLite times Whoosh only; BENCH_DATABASE_URL=postgres://... (a database of its own) times
+# both engines on the same articles.
 bench:
 	bash scripts/venv.sh
-	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py migrate -v 0
-	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_search $(BENCH_ARGS)
+	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py bench_search $(BENCH_ARGS)
 
 # Import throughput against a raw Whoosh writer, per stage, in a database of its own (rebuilt
 # each run). DEBUG off, as in production: DEBUG keeps a log of every query.

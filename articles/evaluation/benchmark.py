@@ -1,7 +1,10 @@
 """A search benchmark on real corpora: build N articles, index them, time the search view.
 
-Figures are ratios against a baseline measured in the same run (the same queries without
-facets and timeline), because these machines are shared and absolute times are noisy.
+Each engine the database allows is timed in one run (Whoosh always; PostgreSQL full-text
+search on a PostgreSQL database), on the same articles: its index build, and the view's
+p50/p95. Figures are also given as ratios against a baseline measured in the same run (the
+same queries without facets and timeline), because these machines are shared and absolute
+times are noisy.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import json
 import statistics
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import cycle, islice
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
 from haystack import connections
 
@@ -38,6 +43,8 @@ QUERIES = [
     "election",
 ]
 CORPORA = ("en_bbc_news.jsonl", "vi_vntc_sample.jsonl", "en_reuters21578.jsonl")
+WHOOSH = "articles.search.backend.LockingWhooshEngine"
+POSTGRES = "articles.search.postgres.PostgresEngine"
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,39 @@ class Timing:
     p95: float
 
 
-def build(corpora: Path, count: int, batch: int = 2_000) -> int:
-    """Fill the database with `count` articles cycled from the corpora; index them in bulk."""
+def engines() -> dict[str, str]:
+    """The engines this database can serve, by name: PostgreSQL's needs PostgreSQL."""
+    found = {"whoosh": WHOOSH}
+    if connection.vendor == "postgresql":
+        found["postgresql"] = POSTGRES
+    return found
+
+
+@contextmanager
+def engine(path: str) -> Iterator[None]:
+    """Search (and index) through this haystack engine for the block."""
+    conf = settings.HAYSTACK_CONNECTIONS["default"]
+    previous = conf["ENGINE"]
+    conf["ENGINE"] = path
+    connections.reload("default")
+    try:
+        yield
+    finally:
+        conf["ENGINE"] = previous
+        connections.reload("default")
+
+
+def rebuild_index(batch: int = 2_000) -> float:
+    """Empty the current engine's index and index every article: seconds taken."""
+    start = time.perf_counter()
+    connections["default"].get_backend().clear()
+    index_all(batch)
+    return time.perf_counter() - start
+
+
+def build(corpora: Path, count: int, batch: int = 2_000, index: bool = True) -> int:
+    """Fill the database with `count` articles cycled from the corpora; with `index`, index
+    them in bulk with the current engine."""
     sources: dict[str, Source] = {}
     made = 0
     for chunk in _chunks(islice(_records(corpora), count), batch):
@@ -76,7 +114,8 @@ def build(corpora: Path, count: int, batch: int = 2_000) -> int:
             Article.objects.bulk_create(articles)
         made += len(articles)
     IndexQueue.objects.all().delete()
-    index_all(batch)
+    if index:
+        index_all(batch)
     return made
 
 
