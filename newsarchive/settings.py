@@ -172,8 +172,6 @@ HAYSTACK_CONNECTIONS: dict[str, dict[str, Any]] = {
     "default": {
         "ENGINE": SEARCH_ENGINE,
         "PATH": str(WHOOSH_PATH),
-        "URL": os.environ.get("SEARCH_URL", ""),
-        "INDEX_NAME": os.environ.get("SEARCH_INDEX_NAME", "newsarchive"),
         "WRITE_LOCK_TIMEOUT": env_int("SEARCH_WRITE_LOCK_TIMEOUT", 60),
     }
 }

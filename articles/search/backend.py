@@ -6,8 +6,8 @@ second process writes (remove) or hands the write to a thread that may never fin
 WRITE_LOCK_TIMEOUT seconds, and raises if it cannot get it: the caller
 (articles.indexing) keeps the change queued and retries, so nothing is lost.
 
-Only this module knows about Whoosh. Elasticsearch or Solr deployments set SEARCH_ENGINE to
-haystack's engine for them and never load this file.
+Only this module knows about Whoosh. A deployment on PostgreSQL searches with
+articles/search/postgres.py instead and never loads this file.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Facets and the timeline: engine counts turned into labelled, clickable values.
 
 Counting is the engine's job, asked for through haystack's portable `SearchQuerySet.facet()`
-(Whoosh via haystack's FieldFacet support, Elasticsearch and Solr natively), so the counts
-are exact over the whole result set, not the current page. Only labels and links are worked
-out here, in Python, with one database query per facet that needs names.
+(Whoosh via haystack's FieldFacet support, PostgreSQL by GROUP BY over the matching rows), so
+the counts are exact over the whole result set, not the current page. Only labels and links
+are worked out here, in Python, with one database query per facet that needs names.
 """
 
 from __future__ import annotations
