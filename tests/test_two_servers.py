@@ -127,3 +127,33 @@ def test_an_edit_and_an_import_through_one_server_are_found_through_the_other(
         assert not shared_whoosh.exists()
     else:
         assert shared_whoosh.is_dir()
+
+
+def _configured_engine(env: dict[str, str]) -> str:
+    """settings.SEARCH_ENGINE as a process started with this environment sees it."""
+    return subprocess.run(
+        [sys.executable, "-c", "from newsarchive import settings; print(settings.SEARCH_ENGINE)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+        check=True,
+    ).stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("database_url", "engine"),
+    [
+        ("postgres://newsarchive@127.0.0.1:5432/newsarchive", "articles.search.postgres."),
+        ("sqlite:///var/db.sqlite3", "articles.search.backend."),
+        ("", "articles.search.backend."),
+    ],
+)
+def test_the_search_engine_follows_the_database(database_url: str, engine: str) -> None:
+    env = {key: value for key, value in environment().items() if key != "SEARCH_ENGINE"}
+    env["DATABASE_URL"] = database_url
+    assert _configured_engine(env).startswith(engine)
+    # Set explicitly, it wins (Whoosh on PostgreSQL, for instance).
+    env["SEARCH_ENGINE"] = "articles.search.backend.LockingWhooshEngine"
+    assert _configured_engine(env) == "articles.search.backend.LockingWhooshEngine"
