@@ -6,6 +6,9 @@ import uuid
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
+
+from articles.text import day_label
 
 
 class Language(models.TextChoices):
@@ -127,14 +130,8 @@ class Article(models.Model):
 
     @property
     def published_label(self) -> str:
-        """The date as precisely as it is known: "21 May 2016", "May 2016", "2016"."""
-        if self.published is None or self.published_precision == Precision.UNKNOWN:
-            return "date unknown · chưa rõ ngày"  # both languages: the UI is bilingual
-        if self.published_precision == Precision.YEAR:
-            return f"{self.published.year}"
-        if self.published_precision == Precision.MONTH:
-            return self.published.strftime("%B %Y")
-        return f"{self.published.day} {self.published.strftime('%B %Y')}"
+        """The date as precisely as it is known, in the interface language's one format."""
+        return day_label(self.published, self.published_precision, get_language() or "en")
 
 
 class IndexQueue(models.Model):
