@@ -11,6 +11,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
+
+from articles.text import day_label
 
 
 class Language(models.TextChoices):
@@ -132,14 +135,8 @@ class Article(models.Model):
 
     @property
     def published_label(self) -> str:
-        """The date as precisely as it is known: "21 May 2016", "May 2016", "2016"."""
-        if self.published is None or self.published_precision == Precision.UNKNOWN:
-            return "date unknown · chưa rõ ngày"  # both languages: the UI is bilingual
-        if self.published_precision == Precision.YEAR:
-            return f"{self.published.year}"
-        if self.published_precision == Precision.MONTH:
-            return self.published.strftime("%B %Y")
-        return f"{self.published.day} {self.published.strftime('%B %Y')}"
+        """The date as precisely as it is known, in the interface language's one format."""
+        return day_label(self.published, self.published_precision, get_language() or "en")
 
 
 class IndexQueue(models.Model):

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import override_settings
 
-from tests.paths import DEMO, DEMO_FILES
+from tests.paths import DEMO, DEMO_FILES, corpora_problem
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -52,6 +52,16 @@ CHROMIUM_ARGS = [
 
 # pytest-django's default "localhost" may resolve to ::1; keep the live server on IPv4 loopback.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Many tests read the shared corpora: without them, one clear message instead of a
+    # FileNotFoundError traceback per test (issue #17).
+    from django.conf import settings
+
+    problem = corpora_problem(Path(settings.CORPORA_DIR))
+    if problem:
+        pytest.exit(f"error: {problem}", returncode=4)
 
 
 @pytest.hookimpl(wrapper=True)

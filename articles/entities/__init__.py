@@ -13,7 +13,6 @@ from articles.entities.registry import (
 )
 from articles.entities.store import (
     EntityProfile,
-    MonthCount,
     current_linker,
     known_names,
     link_article,
@@ -32,7 +31,6 @@ __all__ = [
     "Linker",
     "Links",
     "MentionSpan",
-    "MonthCount",
     "RegistryError",
     "country_records",
     "current_linker",

@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import get_language
+
 from articles.models import Entity, Language, Source, Topic
 from articles.search.params import FACETS, YEAR_FIELD, SearchParams, narrowed_to, toggled
+from articles.text import period_label
 
 # Long facets (entities) show their most frequent values only; counts stay exact.
 _MAX_VALUES = 15
@@ -158,11 +161,8 @@ def _period(day: date, granularity: str) -> tuple[date, date]:
 
 
 def _bar_label(start: date, granularity: str) -> str:
-    if granularity == "year":
-        return str(start.year)
-    if granularity == "month":
-        return start.strftime("%b %Y")
-    return start.isoformat()
+    # The pages' one date format (issue #17), not a format of the timeline's own.
+    return period_label(start, granularity, get_language() or "en")
 
 
 def _labels(name: str, values: list[str]) -> dict[str, str]:

@@ -2,8 +2,10 @@
 
 from articles.stories import grouping
 from articles.stories.pages import (
+    ArticlePage,
     Coverage,
     StoryProfile,
+    article_page,
     listing,
     opening,
     profile,
@@ -13,8 +15,10 @@ from articles.stories.pages import (
 from articles.stories.store import file_article, merge, move, refresh, regroup
 
 __all__ = [
+    "ArticlePage",
     "Coverage",
     "StoryProfile",
+    "article_page",
     "file_article",
     "grouping",
     "listing",

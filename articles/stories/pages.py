@@ -19,6 +19,7 @@ from articles.models import (
     Topic,
     Visibility,
 )
+from articles.text import Chart, continuous
 from articles.text import sentences as split_sentences
 
 # "VOV.VN - ", "HOUSTON, March 2 - ": an outlet or dateline before the first sentence.
@@ -45,6 +46,7 @@ class StoryProfile:
     entities: list[tuple[Entity, int]]  # most named first, with how many articles name them
     topics: list[tuple[Topic, int]]
     related: list[Story]
+    chart: Chart  # articles per day (month, year for long stories), empty periods included
 
 
 def profile(story: Story) -> StoryProfile:
@@ -77,6 +79,33 @@ def profile(story: Story) -> StoryProfile:
         [(entities[row["entity"]], row["n"]) for row in named],
         [(topics[row["topic"]], row["n"]) for row in topic_rows],
         related(story, main),
+        continuous((a.published, 1) for a in articles if a.published is not None),
+    )
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """What an article page shows besides the article: what it names, its topics, its copies."""
+
+    article: Article
+    entities: list[tuple[Entity, int]]  # active entities it names, most mentioned first
+    topics: list[Topic]
+    copies: list[Article]  # its visible republished copies, oldest first
+
+
+def article_page(article: Article) -> ArticlePage:
+    """The article page's context: its entities (linked), topics, story and copies."""
+    mentions = (
+        Mention.objects.filter(article=article, entity__status=EntityStatus.ACTIVE)
+        .select_related("entity")
+        .order_by("-count", "entity__name_en", "entity")
+    )
+    copies = article.copies.visible().select_related("source").order_by("published", "id")
+    return ArticlePage(
+        article,
+        [(m.entity, m.count) for m in mentions],
+        list(article.topics.order_by("name_en")),
+        list(copies),
     )
 
 
