@@ -114,15 +114,17 @@ def _run(params: SearchParams) -> Results:
             sqs = sqs.facet(name)
     loaded = sqs.load_all()
     terms = folded_terms(query).union(*(concept.highlighted() for concept in concepts))
+    # Sorted by date, an engine reports each hit's sort key where the score was: no score.
+    scored = condition is not None and params.sort == "relevance"
     if params.collapse:
-        hits, total, matching = _collapsed(sqs, params, terms, scored=condition is not None)
+        hits, total, matching = _collapsed(sqs, params, terms, scored=scored)
     else:
         page = list(loaded[params.offset : params.offset + params.limit])  # runs the search once
         total = matching = loaded.count()
         hits = [
             Hit(
                 result.object,
-                (result.score or 0.0) if condition else 0.0,
+                (result.score or 0.0) if scored else 0.0,
                 snippet(result.object, terms),
             )
             for result in page
