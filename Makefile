@@ -1,5 +1,5 @@
 # The README's two commands are `make run` and `make test`; scripts/ does the work.
-.PHONY: help run test test-fast venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates
+.PHONY: help run test test-fast venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates evaluate-concepts
 
 help:
 	@echo "make run        set up .venv, migrate, import demo/, serve on http://127.0.0.1:8000/"
@@ -14,6 +14,7 @@ help:
 	@echo "make evaluate-names    P@10 and recall of multi-syllable names (Vietnamese word units)"
 	@echo "make evaluate-ranking  success@1/@10 and MRR of queries made from real articles"
 	@echo "make evaluate-dates    dates found in text: share dated, share correct (no database)"
+	@echo "make evaluate-concepts share of the other language's articles a glossary concept finds"
 
 run:
 	bash scripts/run.sh
@@ -91,3 +92,10 @@ evaluate-ranking:
 evaluate-dates:
 	bash scripts/venv.sh
 	.venv/bin/python manage.py evaluate_dates $(EVAL_ARGS)
+
+# Concepts across languages on VNTC + BBC in a database and index of their own (rebuilt each run).
+evaluate-concepts:
+	bash scripts/venv.sh
+	rm -rf var/eval-concepts
+	VAR_DIR=var/eval-concepts DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/eval-concepts DATABASE_URL= .venv/bin/python manage.py evaluate_concepts $(EVAL_ARGS)

@@ -18,6 +18,7 @@ from articles.indexing import enqueue, queue_status
 from articles.models import (
     Article,
     ArticleTopic,
+    Concept,
     Entity,
     EntityAlias,
     EntityStatus,
@@ -391,3 +392,22 @@ def _articles_naming(entity: Entity) -> set[int]:
     for text in entity.aliases.values_list("text", flat=True):
         ids |= articles_naming(text)
     return ids
+
+
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    """The bilingual concept glossary the search expands queries with (issue #11); an edit
+    applies to the next search, no re-indexing."""
+
+    list_display = ["key", "kind", "first_en", "first_vi", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["key", "terms_en", "terms_vi"]
+
+    @admin.display(description="English")
+    def first_en(self, concept: Concept) -> str:
+        return concept.terms_en.strip().split("\n")[0]
+
+    @admin.display(description="Vietnamese")
+    def first_vi(self, concept: Concept) -> str:
+        return concept.terms_vi.strip().split("\n")[0]

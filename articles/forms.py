@@ -143,6 +143,16 @@ class SearchForm(forms.Form):
     collapse = forms.BooleanField(required=False, label="One result per story")
     copies = forms.BooleanField(required=False, widget=forms.HiddenInput)
     story = WholeNumberField(required=False, min_value=1, widget=forms.HiddenInput)
+    # accents=exact: words match only with the diacritics typed; sort: relevance or by date.
+    accents = forms.ChoiceField(required=False, choices=[("", "folded"), ("exact", "exact")])
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("relevance", "relevance"),
+            ("newest", "newest first"),
+            ("oldest", "oldest first"),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,6 +201,8 @@ class SearchForm(forms.Form):
             collapse=data["collapse"],
             copies=data["copies"],
             story=data["story"],
+            exact_accents=data["accents"] == "exact",
+            sort=data["sort"] or "relevance",
         )
 
 

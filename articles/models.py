@@ -389,3 +389,34 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document of article {self.pk}"
+
+
+class ConceptKind(models.TextChoices):
+    ROLE = "role", "role or title"
+    INSTITUTION = "institution", "institution"
+    EVENT = "event", "event"
+    THEME = "theme", "theme"
+
+
+class Concept(models.Model):
+    """A news concept named in both languages ("ceasefire" = "lệnh ngừng bắn"): a search in
+    one language also finds the other's articles (articles/concepts)."""
+
+    # The id in the shipped glossary (articles/concepts/data/glossary.tsv), or a curator's own.
+    key = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=12, choices=ConceptKind.choices, default=ConceptKind.THEME)
+    terms_en = models.TextField(
+        "English terms", help_text="One a line, spelling variants too; the first is the usual one"
+    )
+    terms_vi = models.TextField(
+        "Vietnamese terms", help_text="One a line, with diacritics; the first is the usual one"
+    )
+    is_active = models.BooleanField(default=True, help_text="Off: the search no longer expands it")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        en, vi = (terms.strip().splitlines()[:1] for terms in (self.terms_en, self.terms_vi))
+        return " / ".join([*en, *vi]) or self.key
