@@ -98,7 +98,11 @@ def run(
     while not stop.is_set():
         worked = False
         for job in jobs:
-            if stop.is_set() or time.monotonic() < due[job.name]:
+            if stop.is_set():
+                continue
+            # Until idle, every job is asked on every pass: one job's work (a feed's pages)
+            # is another's (the index), which must not be skipped for waiting its `every`.
+            if not until_idle and time.monotonic() < due[job.name]:
                 continue
             amount = _turn(job.at_once if until_idle and job.at_once else job.turn)
             if amount is None:

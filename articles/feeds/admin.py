@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
@@ -47,9 +48,16 @@ class FeedForm(forms.ModelForm):
         return minutes
 
 
+# Curators paste bare domains; assume https, as the other admin forms do.
+_URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
+
 class FeedInline(admin.TabularInline):
     model = Feed
     form = FeedForm
+    formfield_overrides = _URL_FIELDS
     extra = 1
     fields = [
         "url",
@@ -115,6 +123,7 @@ def source_health_block(source: Source) -> SafeString | str:
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     form = FeedForm
+    formfield_overrides = _URL_FIELDS
     list_display = [
         "url",
         "source",

@@ -13,9 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import worker
-from articles.feeds import fetch_now
+from articles.feeds import fetch_feed, fetch_now
 from articles.models import Article, Feed, FeedPage, Source
 from tests.factories import make_article
+from tests.feeds.conftest import warmed_fetcher
 from tests.feeds.site import Site, demo_page, golden_page, news_sitemap, rss, send, sitemap_index
 
 BUS = "Xe buýt điện nối sân bay Nội Bài (tiêu đề của feed)"
@@ -114,9 +115,6 @@ def test_two_rounds_import_new_entries_only_and_become_searchable(
 def test_bad_feeds_are_recorded_with_their_reason_and_back_off(site: Site) -> None:
     source = vov(site)
 
-    def slow(request: object) -> None:
-        site.release.wait(120)
-
     def loop_a(request: object) -> None:
         send(request, 302, b"", headers={"Location": "/loop-b"})  # type: ignore[arg-type]
 
@@ -130,7 +128,6 @@ def test_bad_feeds_are_recorded_with_their_reason_and_back_off(site: Site) -> No
         "/cut.xml": (good.encode()[:-40], "malformed or truncated XML"),
         "/error.xml": (b"oops", "HTTP 500"),
         "/missing.xml": (None, "HTTP 404"),
-        "/slow.xml": (slow, "timed out"),
         "/loop-a": (loop_a, "redirect loop"),
     }
     site.handle("/loop-b", loop_b)
@@ -158,6 +155,18 @@ def test_bad_feeds_are_recorded_with_their_reason_and_back_off(site: Site) -> No
     failing.refresh_from_db()
     assert failing.consecutive_failures == 2
     assert failing.next_fetch_at >= timezone.now() + timedelta(minutes=39)
+
+
+@pytest.mark.django_db
+def test_a_feed_that_never_answers_is_recorded_as_timed_out(site: Site) -> None:
+    def slow(request: object) -> None:
+        site.release.wait(300)  # no answer while the test runs
+
+    feed = Feed.objects.create(source=vov(site), url=site.handle("/slow.xml", slow))
+    fetch_feed(feed, warmed_fetcher(feed.url, timeout=0.5))
+    feed.refresh_from_db()
+    assert feed.last_status == "failed: timed out after 0.5 s"
+    assert feed.consecutive_failures == 1 and site.hits["/slow.xml"] == 2  # with its retry
 
 
 @pytest.mark.django_db
@@ -284,3 +293,26 @@ def test_the_running_worker_fetches_a_feed_that_becomes_due(site: Site) -> None:
         stop.set()
         thread.join(60)
     assert not thread.is_alive()
+
+
+def test_until_idle_runs_the_job_that_another_job_gave_work() -> None:
+    # The feeds job imports pages; the index job, idle a moment before, must still index
+    # them before run(until_idle=True) returns, however quick the feeds turn was.
+    queue: list[int] = []
+    produced = iter([1])
+
+    def produce() -> int:
+        n = next(produced, 0)
+        queue.extend(range(n))
+        return n
+
+    def consume() -> int:
+        taken = len(queue)
+        queue.clear()
+        return taken
+
+    done = worker.run(
+        [worker.Job("consume", consume, every=3600), worker.Job("produce", produce, every=3600)],
+        until_idle=True,
+    )
+    assert done == {"consume": 1, "produce": 1}
