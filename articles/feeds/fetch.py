@@ -14,6 +14,8 @@ between turns); nothing here touches the database.
 
 from __future__ import annotations
 
+import gzip
+import io
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -257,6 +259,26 @@ class Fetcher:
             timeout = urllib3.Timeout(connect=self.limits.timeout, read=self.limits.timeout)
             self._pool = urllib3.PoolManager(num_pools=20, maxsize=1, timeout=timeout)
         return self._pool
+
+
+def gunzipped(data: bytes, cap: int) -> bytes:
+    """A gzip file's content (sitemaps are often served as .xml.gz), at most `cap` bytes;
+    other data as it is.
+
+    >>> import gzip
+    >>> gunzipped(gzip.compress(b"<urlset/>"), 100), gunzipped(b"<rss/>", 100)
+    (b'<urlset/>', b'<rss/>')
+    """
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            content = stream.read(cap + 1)
+    except (OSError, EOFError) as exc:
+        raise FetchError(f"broken gzip file: {_first_line(exc)}") from exc
+    if len(content) > cap:
+        raise FetchError(f"larger than {cap} bytes once unpacked")
+    return content
 
 
 def _release(response: urllib3.BaseHTTPResponse, *, read: bool) -> None:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from articles.entities import current_linker
 from articles.feeds.canon import canonical_url, same_site
 from articles.feeds.extract import NoArticle, page_input
-from articles.feeds.fetch import Fetcher, FetchError, fetcher
+from articles.feeds.fetch import Fetcher, FetchError, fetcher, gunzipped
 from articles.feeds.parse import Entry, Listing, NotAFeed, parse_listing
 from articles.ingest import IngestError, prepare, save
 from articles.models import Article, Feed, FeedKind, FeedPage
@@ -40,6 +40,8 @@ MAX_PROBLEMS = 50  # entry problems kept on the feed
 PAGE_ATTEMPTS = 3
 PAGE_RETRY = timedelta(minutes=5)  # a page's first wait after a failure that may pass; x4 after
 _MAX_BACKOFF = timedelta(days=1)
+# What an article page may be served as (no Content-Type at all is given a chance too).
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/xml"})
 
 
 def fetch_turn() -> int:
@@ -76,7 +78,7 @@ def fetch_feed(feed: Feed, client: Fetcher) -> int:
         if fetched.status == 304:
             _succeeded(feed, "not modified (HTTP 304)")
             return 0
-        listing = parse_listing(fetched.body)
+        listing = parse_listing(gunzipped(fetched.body, client.limits.max_bytes))
     except (FetchError, NotAFeed) as exc:
         _failed(feed, str(exc))
         return 0
@@ -96,7 +98,7 @@ def _from_sitemaps(listing: Listing, client: Fetcher, problems: list[str]) -> li
     entries: list[Entry] = []
     for url in listing.sitemaps[:MAX_SITEMAPS]:
         try:
-            child = parse_listing(client.get(url).body)
+            child = parse_listing(gunzipped(client.get(url).body, client.limits.max_bytes))
         except (FetchError, NotAFeed) as exc:
             problems.append(f"sitemap {url[:200]}: {exc}")
             continue
@@ -180,6 +182,9 @@ def _import_page(page: FeedPage, client: Fetcher) -> None:
     page.attempts += 1
     try:
         fetched = client.get(page.url)
+        kind = fetched.content_type.split(";")[0].strip().lower()
+        if kind and kind not in _PAGE_TYPES:
+            raise NoArticle(f"not a web page ({kind})")
         item = page_input(
             fetched.body,
             url=page.url,

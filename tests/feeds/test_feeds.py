@@ -3,6 +3,7 @@ due feeds, conditional GET, dedupe, extraction through the import path, failures
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from datetime import timedelta
@@ -193,19 +194,24 @@ def test_robots_txt_disallow_and_the_archive_are_respected(site: Site) -> None:
     site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     site.add("/private/a.html", golden_page("vov-related-aside"))
     site.add("/known.html", golden_page("vov-related-aside"))
+    site.add("/report.pdf", b"%PDF-1.4 not an article", content_type="application/pdf")
     make_article(url=site.url("/known.html"), title="Đã có trong kho")
     entries = [
         {"link": site.url("/private/a.html"), "title": "A", "pubDate": ""},
         {"link": site.url("/known.html?utm_campaign=x"), "title": "B", "pubDate": ""},
+        {"link": site.url("/report.pdf"), "title": "C", "pubDate": ""},
     ]
     site.add("/rss.xml", rss(entries))
     feed = Feed.objects.create(source=vov(site), url=site.url("/rss.xml"))
     run_worker()
-    page = FeedPage.objects.get()
+    page = FeedPage.objects.get(url=site.url("/private/a.html"))
     assert page.state == "failed" and page.reason.startswith("robots.txt disallows")
     assert site.hits["/private/a.html"] == 0 and site.hits["/known.html"] == 0
+    pdf = FeedPage.objects.get(url=site.url("/report.pdf"))
+    assert (pdf.state, pdf.reason) == ("failed", "not a web page (application/pdf)")
     feed.refresh_from_db()
-    assert feed.last_status == "ok: 2 entries, 1 new"
+    assert feed.last_status == "ok: 3 entries, 2 new"
+    assert not Article.objects.exclude(title="Đã có trong kho").exists()
     assert all(
         headers["user-agent"].startswith("newsarchive-test/1.0") for _, headers in site.requests
     )
@@ -227,16 +233,18 @@ def test_a_sitemap_index_leads_to_its_news_sitemaps(site: Site) -> None:
             ]
         ),
     )
+    # Served gzipped, as many sites do.
     site.add(
-        "/sitemap-2016-05.xml",
-        news_sitemap([(site.url("/en/nato.html"), "", "2016-04-05")]),
+        "/sitemap-2016-05.xml.gz",
+        gzip.compress(news_sitemap([(site.url("/en/nato.html"), "", "2016-04-05")]).encode()),
+        content_type="application/gzip",
     )
     site.add(
         "/sitemap-index.xml",
         sitemap_index(
             [
                 (site.url("/sitemap-2016-04.xml"), "2016-04-30"),
-                (site.url("/sitemap-2016-05.xml"), "2016-05-31"),
+                (site.url("/sitemap-2016-05.xml.gz"), "2016-05-31"),
             ]
         ),
     )
