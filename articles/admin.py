@@ -14,6 +14,12 @@ from django.utils.timesince import timesince
 
 from articles import stories
 from articles.entities import merge, relink
+from articles.feeds.admin import (
+    FeedInline,
+    SourceAttentionFilter,
+    fetch_sources_now,
+    source_health_block,
+)
 from articles.indexing import enqueue, queue_status
 from articles.models import (
     Article,
@@ -62,11 +68,19 @@ class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = _URL_FIELDS
     list_display = ["name", "domain", "language", "country", "is_active", "article_count"]
     list_editable = ["is_active"]
-    list_filter = ["language", "is_active", "country"]
+    list_filter = ["language", "is_active", "country", SourceAttentionFilter]
     search_fields = ["name", "domain", "notes"]
+    # Feeds (articles/feeds/): the source's feeds, "fetch now", and its health.
+    inlines = [FeedInline]
+    actions = [fetch_sources_now]
+    readonly_fields = ["health"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return cast(SourceQuerySet, super().get_queryset(request)).with_article_counts()
+
+    @admin.display(description="health")
+    def health(self, source: Source) -> str:
+        return source_health_block(source)
 
     @admin.display(ordering="article_count", description="articles")
     def article_count(self, source: Source) -> int:

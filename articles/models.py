@@ -420,3 +420,67 @@ class Concept(models.Model):
     def __str__(self) -> str:
         en, vi = (terms.strip().splitlines()[:1] for terms in (self.terms_en, self.terms_vi))
         return " / ".join([*en, *vi]) or self.key
+
+
+class FeedKind(models.TextChoices):
+    FEED = "feed", "RSS/Atom feed"
+    SITEMAP = "sitemap", "news sitemap"
+
+
+class Feed(models.Model):
+    """A source's RSS/Atom feed or news sitemap, fetched by the worker (articles/feeds/)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=1000, unique=True)
+    kind = models.CharField(max_length=7, choices=FeedKind.choices, default=FeedKind.FEED)
+    interval_minutes = models.PositiveIntegerField("fetch every (minutes)", default=30)
+    is_active = models.BooleanField("active", default=True)
+    language = models.CharField(
+        max_length=2, choices=Language.choices, blank=True, help_text="empty: the source's"
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="empty: the source's")
+    # Conditional GET: what the server said last time.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    next_fetch_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=200, blank=True)
+    last_problems = models.TextField(blank=True, help_text="entries left out last time, why")
+    last_new_article_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source__name", "url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class FeedPage(models.Model):
+    """An article page a feed listed: waiting, imported, or failed with its reason."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "pending"
+        IMPORTED = "imported", "imported"
+        FAILED = "failed", "failed"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="pages")
+    url = models.URLField(max_length=1000, unique=True)  # canonical
+    title = models.CharField(max_length=1000, blank=True)  # the feed's
+    published = models.CharField(max_length=40, blank=True)  # the feed's, ISO 8601
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return self.url

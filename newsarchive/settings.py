@@ -286,6 +286,19 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Import limits: a bigger file is reported as failed, never read into memory.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Feeds (articles/feeds/): the worker fetches each active feed every interval. Tell sites
+# who is fetching: put your project's contact URL or address in FEED_USER_AGENT.
+FEED_USER_AGENT = os.environ.get(
+    "FEED_USER_AGENT", "newsarchive/1.0 (news archive feed reader; robots.txt obeyed)"
+)
+FEED_TIMEOUT: float = env_int("FEED_TIMEOUT", 20)  # seconds per read and for a whole body
+FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 10 * 1024 * 1024)  # a feed, sitemap or page
+FEED_MAX_REDIRECTS = env_int("FEED_MAX_REDIRECTS", 5)
+FEED_DOMAIN_DELAY: float = env_int("FEED_DOMAIN_DELAY", 2)  # seconds between requests to a host
+FEED_RETRIES = env_int("FEED_RETRIES", 2)  # more tries of a request that may pass (5xx, timeout)
+FEED_RETRY_SECONDS: float = env_int("FEED_RETRY_SECONDS", 5)  # first wait; doubles each time
+FEED_PAGES_PER_TURN = env_int("FEED_PAGES_PER_TURN", 5)  # pages per worker turn
+FEED_CHECK_SECONDS: float = env_int("FEED_CHECK_SECONDS", 10)  # how often due feeds are sought
 # Seconds one search may run before the visitor gets "took too long" (HTTP 503), well under
 # gunicorn's 30 s worker timeout, which would kill the worker and answer a bare 500.
 SEARCH_TIME_BUDGET: float = env_int("SEARCH_TIME_BUDGET", 10)
