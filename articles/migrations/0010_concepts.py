@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_stories'),
+        ('articles', '0008_feeds'),
     ]
 
     operations = [
