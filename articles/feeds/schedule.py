@@ -166,7 +166,9 @@ def fetch_pages(client: Fetcher, *, limit: int) -> int:
     """Fetch and import up to `limit` pending pages; how many were tried."""
     now = timezone.now()
     pending = (
-        FeedPage.objects.filter(state=FeedPage.State.PENDING, feed__is_active=True)
+        FeedPage.objects.filter(
+            state=FeedPage.State.PENDING, feed__is_active=True, feed__source__is_active=True
+        )
         .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
         .select_related("feed__source")
         .order_by("found_at", "id")[:limit]

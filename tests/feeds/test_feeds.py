@@ -18,7 +18,16 @@ from articles.feeds import fetch_feed, fetch_now
 from articles.models import Article, Feed, FeedPage, Source
 from tests.factories import make_article
 from tests.feeds.conftest import warmed_fetcher
-from tests.feeds.site import Site, demo_page, golden_page, news_sitemap, rss, send, sitemap_index
+from tests.feeds.site import (
+    Site,
+    demo_page,
+    golden_page,
+    news_sitemap,
+    rss,
+    send,
+    sitemap_index,
+    to_cp1258,
+)
 
 BUS = "Xe buýt điện nối sân bay Nội Bài (tiêu đề của feed)"
 
@@ -273,6 +282,40 @@ def test_a_latin1_page_with_a_wrong_charset_header_is_read_right(site: Site) -> 
     article = Article.objects.get()
     assert "’" in article.body and "\ufffd" not in article.body and "â€" not in article.body
     assert article.language == "en"
+
+
+@pytest.mark.django_db
+def test_a_windows_1258_page_without_a_charset_header_imports_as_its_utf8_twin(site: Site) -> None:
+    page = demo_page("000")
+    site.add("/utf8.html", page)
+    legacy = to_cp1258(page.replace('charset="utf-8"', 'charset="windows-1258"'))
+    site.add("/cp1258.html", legacy, content_type="text/html")
+    paths = ("/utf8.html", "/cp1258.html")
+    entries = [{"link": site.url(path), "title": "", "pubDate": ""} for path in paths]
+    site.add("/rss.xml", rss(entries))
+    Feed.objects.create(source=vov(site), url=site.url("/rss.xml"))
+    run_worker()
+    utf8 = Article.objects.get(url=site.url("/utf8.html"))
+    cp1258 = Article.objects.get(url=site.url("/cp1258.html"))
+    assert cp1258.title == utf8.title and cp1258.body == utf8.body
+    assert "Tổng Thư ký NATO Jens Stoltenberg" in cp1258.body
+    assert cp1258.copy_of_id == utf8.pk  # the same text twice: filed as a copy, as on import
+
+
+@pytest.mark.django_db
+def test_a_paused_source_fetches_nothing(site: Site) -> None:
+    site.add("/a.html", golden_page("vov-related-aside"))
+    site.add("/rss.xml", rss([{"link": site.url("/a.html"), "title": "", "pubDate": ""}]))
+    source = vov(site)
+    Feed.objects.create(source=source, url=site.url("/rss.xml"))
+    run_worker()
+    assert Article.objects.count() == 1
+    source.is_active = False
+    source.save()
+    fetch_now(Feed.objects.all())
+    FeedPage.objects.update(state="pending")
+    run_worker()
+    assert site.hits["/rss.xml"] == 1 and site.hits["/a.html"] == 1
 
 
 @pytest.mark.django_db(transaction=True)
