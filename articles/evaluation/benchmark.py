@@ -2,9 +2,11 @@
 
 Each engine the database allows is timed in one run (Whoosh always; PostgreSQL full-text
 search on a PostgreSQL database), on the same articles: its index build, and the view's
-p50/p95. Figures are also given as ratios against a baseline measured in the same run (the
-same queries without facets and timeline), because these machines are shared and absolute
-times are noisy.
+p50/p95. Figures are ratios against baselines measured in the same run, because these
+machines are shared and absolute times are noisy: the same queries without facets and
+timeline; a raw Whoosh query over the same index (one folded field, the top 20 stored
+documents, nothing else: what the engine costs alone); and three-word queries against
+twenty-word ones (a pasted headline) made from the same articles.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from haystack import connections
+from whoosh.qparser import PlusMinusPlugin, QueryParser
 
 from articles.models import Article, IndexQueue, Precision, Source
 from articles.search.backend import LockingWhooshBackend
+from articles.text import words
 
 QUERIES = [
     "nato",
@@ -171,6 +175,69 @@ def time_search(client: Client, rounds: int) -> list[Timing]:
         Timing(label, statistics.median(values) * 1000, _p95(values) * 1000)
         for label, values in samples.items()
     ]
+
+
+def time_raw(
+    client: Client, rounds: int
+) -> tuple[list[tuple[str, Timing, Timing]], Timing, Timing]:
+    """The search page (facets, as a reader gets it) and a raw Whoosh query over the same
+    index, interleaved: per query (query, view, raw), then view and raw over all queries."""
+    backend = connections["default"].get_backend()
+    backend.setup()
+    parser = QueryParser("text", schema=backend.index.schema)
+    parser.add_plugin(PlusMinusPlugin())
+    view: dict[str, list[float]] = {q: [] for q in QUERIES}
+    raw: dict[str, list[float]] = {q: [] for q in QUERIES}
+    for _ in range(rounds):
+        for q in QUERIES:
+            start = time.perf_counter()
+            response = client.get("/search/", {"q": q})
+            view[q].append(time.perf_counter() - start)
+            assert response.status_code == 200, response.status_code
+            start = time.perf_counter()
+            searcher = backend.index.refresh().searcher()
+            try:
+                hits = searcher.search(parser.parse(q), limit=20)
+                [hit.fields() for hit in hits]
+                len(hits)
+            finally:
+                searcher.close()
+            raw[q].append(time.perf_counter() - start)
+    per_query = [(q, _timing(q, view[q]), _timing(q, raw[q])) for q in QUERIES]
+    every_view = [t for q in QUERIES for t in view[q]]
+    every_raw = [t for q in QUERIES for t in raw[q]]
+    return per_query, _timing("search view", every_view), _timing("raw Whoosh", every_raw)
+
+
+def long_queries(count: int = 8) -> list[tuple[str, str]]:
+    """(three-word, twenty-word) queries from the openings of indexed articles' bodies."""
+    made = []
+    for body in Article.objects.order_by("pk").values_list("body", flat=True)[: count * 20]:
+        found = [w for w in words(body) if not w.isdigit()]
+        if len(found) >= 20:
+            made.append((" ".join(found[:3]), " ".join(found[:20])))
+        if len(made) == count:
+            break
+    return made
+
+
+def time_lengths(client: Client, rounds: int) -> tuple[Timing, Timing]:
+    """The search page for three-word and twenty-word queries, interleaved."""
+    short: list[float] = []
+    long: list[float] = []
+    pairs = long_queries()
+    for _ in range(rounds):
+        for three, twenty in pairs:
+            for q, samples in ((three, short), (twenty, long)):
+                start = time.perf_counter()
+                response = client.get("/search/", {"q": q})
+                samples.append(time.perf_counter() - start)
+                assert response.status_code == 200, response.status_code
+    return _timing("3-word queries", short), _timing("20-word queries", long)
+
+
+def _timing(label: str, values: list[float]) -> Timing:
+    return Timing(label, statistics.median(values) * 1000, _p95(values) * 1000)
 
 
 def _p95(values: list[float]) -> float:
