@@ -1,6 +1,6 @@
-"""Stories: grouping rules (pure), filing and curators' edits (store), pages' read side."""
+"""Stories: grouping and copy rules (pure), filing and curators' edits (store), pages' read side."""
 
-from articles.stories import grouping
+from articles.stories import copies, grouping
 from articles.stories.pages import (
     Coverage,
     StoryProfile,
@@ -15,6 +15,7 @@ from articles.stories.store import file_article, merge, move, refresh, regroup
 __all__ = [
     "Coverage",
     "StoryProfile",
+    "copies",
     "file_article",
     "grouping",
     "listing",
