@@ -1,5 +1,6 @@
 # The README's two commands are `make run` and `make test`; scripts/ does the work.
-.PHONY: help run test test-fast venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates evaluate-concepts
+.PHONY: help run test test-fast venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates evaluate-concepts bench-stories
+
 
 help:
 	@echo "make run        set up .venv, migrate, import demo/, serve on http://127.0.0.1:8000/"
@@ -11,6 +12,7 @@ help:
 	@echo "make bench-ingest      import throughput vs a raw Whoosh writer, seconds per stage"
 	@echo "make load-test         admin save p95 during an import and a search load"
 	@echo "make evaluate-stories  pairwise precision/recall of story grouping on real data"
+	@echo "make bench-stories     CPU cost of filing an article at 1,000 and at 20,000 articles"
 	@echo "make evaluate-names    P@10 and recall of multi-syllable names (Vietnamese word units)"
 	@echo "make evaluate-ranking  success@1/@10 and MRR of queries made from real articles"
 	@echo "make evaluate-dates    dates found in text: share dated, share correct (no database)"
@@ -99,3 +101,12 @@ evaluate-concepts:
 	rm -rf var/eval-concepts
 	VAR_DIR=var/eval-concepts DATABASE_URL= .venv/bin/python manage.py migrate -v 0
 	VAR_DIR=var/eval-concepts DATABASE_URL= .venv/bin/python manage.py evaluate_concepts $(EVAL_ARGS)
+
+# The cost of filing an article into a story as an archive grows, in a database of its own
+# (rebuilt each run; what filing cannot reach is built in bulk: see story_benchmark.py).
+bench-stories:
+	bash scripts/venv.sh
+	rm -rf var/bench-stories
+	VAR_DIR=var/bench-stories DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench-stories DATABASE_URL= .venv/bin/python manage.py load_entities
+	VAR_DIR=var/bench-stories DATABASE_URL= .venv/bin/python manage.py bench_stories $(BENCH_ARGS)

@@ -1,6 +1,6 @@
-"""Stories: grouping rules (pure), filing and curators' edits (store), pages' read side."""
+"""Stories: grouping and copy rules (pure), filing and curators' edits (store), pages' read side."""
 
-from articles.stories import grouping
+from articles.stories import copies, grouping
 from articles.stories.pages import (
     ArticlePage,
     Coverage,
@@ -19,6 +19,7 @@ __all__ = [
     "Coverage",
     "StoryProfile",
     "article_page",
+    "copies",
     "file_article",
     "grouping",
     "listing",
