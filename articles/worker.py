@@ -14,9 +14,9 @@ time, in a small loop:
   `kill`, Ctrl-C and process managers stop it cleanly. A `kill -9` is safe as well: every
   job keeps its work in the database until it is done (see articles/indexing/queue.py).
 
-JOBS has one job today, `index`: drain the search index queue (articles.indexing.drain, one
-writer and one commit per batch). This process is the only index writer in normal operation.
-Scheduled work (fetching feeds, sending alert digests) is meant to join JOBS as further jobs.
+JOBS: `index` drains the search index queue (articles.indexing.drain, one writer and one
+commit per batch; this process is the only index writer in normal operation); `digests`
+sends saved searches' e-mail digests that are due. Further scheduled work joins JOBS.
 If the worker is down the site keeps serving; changes wait in the queue, and the admin's
 article list shows how many and for how long.
 """
@@ -35,6 +35,7 @@ from typing import Any
 from django.db import connections
 
 from articles.indexing import BATCH, drain, queue_status
+from articles.workspace.digests import digest_turn
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,11 @@ def index_now() -> int:
     return drain(timeout=1.0, limit=4 * BATCH, strict=True)
 
 
-JOBS: tuple[Job, ...] = (Job("index", index_turn, every=1.0, at_once=index_now),)
+JOBS: tuple[Job, ...] = (
+    Job("index", index_turn, every=1.0, at_once=index_now),
+    # E-mail digests of saved searches that are due (articles/workspace/digests.py).
+    Job("digests", digest_turn, every=60.0),
+)
 
 
 def run(
