@@ -27,7 +27,8 @@ from articles import export, stories
 from articles.entities import profile
 from articles.forms import ExportForm, PageForm, SearchForm, StoryListForm
 from articles.models import Article, Entity, EntityStatus, Source, Story
-from articles.search import query_pairs, run
+from articles.search import SearchParams, query_pairs, run
+from articles.workspace import compare
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +200,13 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(found, Story):
         return found
     return render(
-        request, "articles/story.html", {"profile": stories.profile(found), "form": SearchForm()}
+        request,
+        "articles/story.html",
+        {
+            "profile": stories.profile(found),
+            "form": SearchForm(),
+            "coverage": compare.coverage(SearchParams(story=found.pk)),
+        },
     )
 
 
@@ -232,7 +239,13 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
     if found.status == EntityStatus.CANDIDATE and not request.user.is_staff:
         raise Http404("candidate entity")  # unreviewed names from article text: curators only
     return render(
-        request, "articles/entity.html", {"profile": profile(found), "form": SearchForm()}
+        request,
+        "articles/entity.html",
+        {
+            "profile": profile(found),
+            "form": SearchForm(),
+            "coverage": compare.coverage(SearchParams(entities=(found.pk,))),
+        },
     )
 
 

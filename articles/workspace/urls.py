@@ -18,4 +18,5 @@ urlpatterns = [
     path("saved/<int:pk>/", views.saved_page, name="saved"),
     path("saved/<int:pk>/settings/", views.saved_settings, name="saved_settings"),
     path("feeds/<str:token>.atom", views.feed, name="feed"),
+    path("compare/", views.compare_page, name="compare"),
 ]

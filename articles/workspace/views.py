@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 
 from articles.forms import SearchForm
 from articles.models import DigestFrequency, SavedSearch, new_feed_token
-from articles.search import query_pairs
+from articles.search import SearchParams, query_pairs
 from articles.views import get_or_head, limited
-from articles.workspace import downloads, feeds, saved
+from articles.workspace import compare, downloads, feeds, saved
 
 
 class DownloadForm(SearchForm):
@@ -161,3 +161,56 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(feeds.atom(kept), content_type="application/atom+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+class CompareForm(forms.Form):
+    measure = forms.ChoiceField(choices=[("count", "count"), ("share", "share")], required=False)
+    split = forms.BooleanField(required=False)
+    format = forms.ChoiceField(choices=[("", "html"), ("csv", "csv")], required=False)
+
+
+@get_or_head
+@limited("SEARCH_RATE")
+def compare_page(request: HttpRequest) -> HttpResponse:
+    options = CompareForm(request.GET)
+    texts, searches, errors = _compared_searches(request)
+    if not options.is_valid():
+        errors += [str(e) for errs in options.errors.values() for e in errs]
+    chosen = options.cleaned_data if not errors else {}
+    measure, split = chosen.get("measure") or "count", bool(chosen.get("split"))
+    found = compare.compare(searches, measure, split) if searches and not errors else None
+    if found is not None and chosen.get("format") == "csv":
+        response = HttpResponse(compare.as_csv(found), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="newsarchive-comparison.csv"'
+        return response
+    context = {
+        "comparison": found,
+        "texts": texts + [""] * (compare.MAX_SEARCHES - len(texts)),
+        "errors": list(dict.fromkeys(errors)),
+        "measure": measure,
+        "split": split,
+        "date_from": request.GET.get("from", ""),
+        "date_to": request.GET.get("to", ""),
+        "csv_query": urlencode([*request.GET.lists()], doseq=True),
+        "form": SearchForm(),
+    }
+    return render(request, "workspace/compare.html", context, status=400 if errors else 200)
+
+
+def _compared_searches(
+    request: HttpRequest,
+) -> tuple[list[str], list[tuple[str, SearchParams]], list[str]]:
+    """The comparison's searches (?q=...&q=..., the dates shared): texts, params, errors."""
+    texts = [q for q in request.GET.getlist("q") if q.strip()]
+    dates = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
+    searches, errors = [], []
+    for text in texts[: compare.MAX_SEARCHES]:
+        one = SearchForm({"q": text, **dates})
+        if one.is_valid():
+            searches.append((one.cleaned_data["q"], one.params()))
+        else:
+            errors += [str(e) for errs in one.errors.values() for e in errs]
+    if len(texts) > compare.MAX_SEARCHES:
+        most = compare.MAX_SEARCHES
+        errors.append(f"At most {most} searches · Tối đa {most} tìm kiếm")
+    return texts[: compare.MAX_SEARCHES], searches, errors

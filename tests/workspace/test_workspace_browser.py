@@ -44,3 +44,35 @@ def test_download_buttons_save_every_result_in_chromium(demo_site: str, page: An
     page.goto(demo_site + "/search/?q=Stoltenberg")
     assert page.locator("#download-csv").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_comparison_page_draws_the_searches_without_script_in_chromium(
+    live_server: Any, transactional_db: None, linked_demo: dict[str, Article], browser: Any
+) -> None:
+    for width in (1200, 375):
+        # No JavaScript at all: the chart, the table and the form must work without it.
+        context = browser.new_context(java_script_enabled=False, locale="vi-VN")
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        try:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_server.url + "/compare/")
+            assert "So sánh theo thời gian" in page.inner_text("h1")
+            inputs = page.locator("form.compare input[name=q]")
+            inputs.nth(0).fill("NATO")
+            inputs.nth(1).fill("Iraq")
+            page.check("input[name=split]")
+            page.click("form.compare button")
+            page.wait_for_url("**split=1**")
+            assert page.locator("svg.chart polyline").count() == 4  # two searches, two languages
+            box = page.locator("svg.chart").bounding_box()
+            assert box["width"] > 200 and box["height"] > 60
+            headers = page.locator(".comparison-table th").all_inner_texts()
+            assert headers[1:] == ["NATO [vi]", "NATO [en]", "Iraq [vi]", "Iraq [en]"]
+            assert page.locator(".comparison-table tbody tr").count() >= 1
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            with page.expect_download(timeout=120_000) as download:
+                page.click("#comparison-csv")
+            assert download.value.suggested_filename == "newsarchive-comparison.csv"
+        finally:
+            context.close()
