@@ -19,4 +19,5 @@ urlpatterns = [
     path("saved/<int:pk>/settings/", views.saved_settings, name="saved_settings"),
     path("feeds/<str:token>.atom", views.feed, name="feed"),
     path("compare/", views.compare_page, name="compare"),
+    path("search/terms/", views.top_terms_page, name="terms"),
 ]

@@ -24,7 +24,7 @@ from articles.forms import SearchForm
 from articles.models import DigestFrequency, SavedSearch, new_feed_token
 from articles.search import SearchParams, query_pairs
 from articles.views import get_or_head, limited
-from articles.workspace import compare, downloads, feeds, saved
+from articles.workspace import compare, downloads, feeds, saved, terms
 
 
 class DownloadForm(SearchForm):
@@ -214,3 +214,29 @@ def _compared_searches(
         most = compare.MAX_SEARCHES
         errors.append(f"At most {most} searches · Tối đa {most} tìm kiếm")
     return texts[: compare.MAX_SEARCHES], searches, errors
+
+
+@get_or_head
+@limited("SEARCH_RATE")
+def top_terms_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "workspace/terms.html", {"form": form}, status=400)
+    params = form.params()
+    found = terms.top_terms(params)
+    rows = [
+        (
+            group,
+            [(term, _narrowed_search(params, term.term, group.language)) for term in group.terms],
+        )
+        for group in found
+    ]
+    context = {"form": form, "groups": rows, "query": urlencode(query_pairs(params))}
+    return render(request, "workspace/terms.html", context)
+
+
+def _narrowed_search(params: SearchParams, term: str, language: str) -> str:
+    """The search page for the matches that also have this term, in its language."""
+    q = f'{params.q} "{term}"'.strip()
+    changed = query_pairs(params, q=[q], language=[language])
+    return f"{reverse('articles:search')}?{urlencode(changed)}"
