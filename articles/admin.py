@@ -22,6 +22,7 @@ from articles.models import (
     EntityAlias,
     EntityStatus,
     Mention,
+    SavedSearch,
     Source,
     SourceQuerySet,
     Story,
@@ -391,3 +392,14 @@ def _articles_naming(entity: Entity) -> set[int]:
     for text in entity.aliases.values_list("text", flat=True):
         ids |= articles_naming(text)
     return ids
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    """Analysts' saved searches (articles/workspace): staff can see, fix or remove them."""
+
+    list_display = ("name", "user", "digest", "created_at", "seen_at", "digest_sent_at")
+    list_filter = ("digest",)
+    search_fields = ("name", "user__username", "query")
+    readonly_fields = ("feed_token", "created_at", "seen_at", "digest_sent_at")
+    raw_id_fields = ("user",)

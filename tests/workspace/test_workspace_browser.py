@@ -76,3 +76,46 @@ def test_comparison_page_draws_the_searches_without_script_in_chromium(
             assert download.value.suggested_filename == "newsarchive-comparison.csv"
         finally:
             context.close()
+
+
+def test_log_in_save_a_search_and_follow_it_in_chromium(demo_site: str, page: Any) -> None:
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("lan", "lan@example.org", "a long pass phrase 42")
+    for width in (1200, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(demo_site + "/search/?q=Libya")
+        page.click("text=Log in to save this search")
+        page.fill("input[name=username]", "lan")
+        page.fill("input[name=password]", "a long pass phrase 42")
+        page.click("form.login button")
+        page.wait_for_url("**/search/?q=Libya")  # back where the analyst was
+        page.fill(".save-search input[name=name]", f"Libya {width}")
+        page.click(".save-search button")
+        page.wait_for_url("**/saved/*/")
+        assert page.inner_text("h1") == f"Libya {width}"
+        assert page.inner_text("#new-count") == "0"
+        assert "Mới kể từ lần xem trước" in page.inner_text("#new-heading")
+        feed = page.get_attribute("#feed-url", "href")
+        assert feed and feed.endswith(".atom")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.click("text=Saved · Đã lưu")
+        assert page.locator(".saved-searches tbody tr").count() == (1 if width == 1200 else 2)
+        page.click("text=Log out · Đăng xuất")
+        page.wait_for_url(demo_site + "/")
+
+
+def test_top_terms_page_in_both_languages_at_phone_width(demo_site: str, page: Any) -> None:
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(demo_site + "/search/?q=NATO")
+    page.click("#top-terms")
+    page.wait_for_url("**/search/terms/?q=NATO")
+    assert "Top terms · Từ nổi bật" in page.inner_text("h1")
+    assert page.locator("section.top-terms").count() == 2  # Vietnamese and English matches
+    # Five demo articles: the matches are most of the archive, so nothing stands out (the
+    # links are followed in tests/workspace/test_terms.py, on 800 corpus articles).
+    for section in page.locator("section.top-terms").all():
+        assert section.locator("a").count() or "Không có từ nổi bật" in section.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.click("text=Back to the results · Quay lại kết quả")
+    assert int(page.inner_text("#result-count")) >= 1
