@@ -9,6 +9,7 @@ help:
 	@echo "make lint       ruff check + ruff format --check (requirements-dev.txt)"
 	@echo "make typecheck  mypy on articles/ (requirements-dev.txt)"
 	@echo "make bench      index 100,000 corpus articles per engine; build time, search p50/p95"
+	@echo "make bench-download    a complete download: time, server peak memory"
 	@echo "make bench-ingest      import throughput vs a raw Whoosh writer, seconds per stage"
 	@echo "make load-test         admin save p95 during an import and a search load"
 	@echo "make evaluate-stories  pairwise precision/recall of story grouping on real data"
@@ -45,6 +46,13 @@ bench:
 	bash scripts/venv.sh
 	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate -v 0
 	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py bench_search $(BENCH_ARGS)
+
+# A complete download from a gunicorn worker: time and peak memory (same database as bench).
+.PHONY: bench-download
+bench-download:
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py createcachetable
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_download $(BENCH_ARGS)
 
 # Import throughput against a raw Whoosh writer, per stage, in a database of its own (rebuilt
 # each run). DEBUG off, as in production: DEBUG keeps a log of every query.

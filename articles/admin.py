@@ -29,6 +29,7 @@ from articles.models import (
     EntityAlias,
     EntityStatus,
     Mention,
+    SavedSearch,
     Source,
     SourceQuerySet,
     Story,
@@ -425,3 +426,14 @@ class ConceptAdmin(admin.ModelAdmin):
     @admin.display(description="Vietnamese")
     def first_vi(self, concept: Concept) -> str:
         return concept.terms_vi.strip().split("\n")[0]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    """Analysts' saved searches (articles/workspace): staff can see, fix or remove them."""
+
+    list_display = ("name", "user", "digest", "created_at", "seen_at", "digest_sent_at")
+    list_filter = ("digest",)
+    search_fields = ("name", "user__username", "query")
+    readonly_fields = ("feed_token", "created_at", "seen_at", "digest_sent_at")
+    raw_id_fields = ("user",)

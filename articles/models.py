@@ -3,9 +3,11 @@ the PostgreSQL search engine's documents."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -484,3 +486,62 @@ class FeedPage(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits: a feed URL cannot be guessed
+
+
+class DigestFrequency(models.TextChoices):
+    NONE = "", "no e-mail · không gửi thư"
+    HOURLY = "hourly", "hourly · mỗi giờ"
+    DAILY = "daily", "daily · mỗi ngày"
+
+
+class SavedSearch(models.Model):
+    """An analyst's search (its query string) kept under a name (articles/workspace)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=200)
+    query = models.TextField(help_text="The search's URL parameters, as the search page has them")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Articles with a larger id arrived after the analyst last looked.
+    seen_after_id = models.BigIntegerField(default=0)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    digest = models.CharField(
+        max_length=6, choices=DigestFrequency.choices, default=DigestFrequency.NONE, blank=True
+    )
+    # Every match with an id up to this one was considered for a digest already.
+    digest_after_id = models.BigIntegerField(default=0)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_search_name_per_user")
+        ]
+        verbose_name_plural = "saved searches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DigestDelivery(models.Model):
+    """An article sent in a saved search's digest: never sent for that search again."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="sent")
+    article_id = models.BigIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "article_id"], name="digest_article_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} sent for saved search {self.saved_search_id}"

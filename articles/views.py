@@ -34,7 +34,8 @@ from articles.forms import (
     StoryListForm,
 )
 from articles.models import Article, Entity, EntityStatus, Source, Story
-from articles.search import query_pairs, run
+from articles.search import SearchParams, query_pairs, run
+from articles.workspace import compare
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +225,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "form": SearchForm(),
             "entries": _paged(found_profile.articles, paging.cleaned_data),
             **_paging_context(request),
+            "coverage": compare.coverage(SearchParams(story=found.pk)),
         },
     )
 
@@ -270,6 +272,7 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
             "form": SearchForm(),
             "articles": _paged(found_profile.articles, paging.cleaned_data),
             **_paging_context(request),
+            "coverage": compare.coverage(SearchParams(entities=(found.pk,))),
         },
     )
 

@@ -17,7 +17,8 @@ time, in a small loop:
 JOBS: `index` drains the search index queue (articles.indexing.drain, one writer and one
 commit per batch); this process is the only index writer in normal operation. `feeds`
 fetches the feeds that are due and then a few of the new pages they listed per turn
-(articles/feeds/schedule.py). Further scheduled work (alert digests) joins JOBS the same way.
+(articles/feeds/schedule.py); `digests` sends saved searches' e-mail digests that are due
+(articles/workspace/digests.py). Further scheduled work joins JOBS the same way.
 If the worker is down the site keeps serving; changes wait in the queue, and the admin's
 article list shows how many and for how long.
 """
@@ -38,6 +39,7 @@ from django.db import connections
 
 from articles.feeds import fetch_turn
 from articles.indexing import BATCH, drain, queue_status
+from articles.workspace.digests import digest_turn
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,8 @@ JOBS: tuple[Job, ...] = (
     # Feeds and their new pages (articles/feeds/schedule.py); what it imports is queued for
     # the index job like any import.
     Job("feeds", fetch_turn, every=float(settings.FEED_CHECK_SECONDS)),
+    # E-mail digests of saved searches that are due (articles/workspace/digests.py).
+    Job("digests", digest_turn, every=60.0),
 )
 
 

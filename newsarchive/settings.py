@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ANONYMOUS_SEARCH=0: a login before anything but the login page, the admin and feeds.
+    "articles.workspace.access.LoginToSearchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A search that times out or cannot reach the index: a 503 with a message, not a 500.
@@ -309,3 +311,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The analyst's workspace (articles/workspace): accounts are made by staff in the admin.
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:saved_list"
+LOGOUT_REDIRECT_URL = "articles:home"
+# Whether visitors who are not logged in may search and read (the embedded demo: yes). Off,
+# every page and the API ask for a login, except the login page, the admin and the Atom
+# feeds of saved searches (their private token is the key).
+ANONYMOUS_SEARCH = env_bool("ANONYMOUS_SEARCH", True)
+# Saved searches' e-mail digests (sent by the index worker): printed on the console unless
+# EMAIL_BACKEND says otherwise, e.g. django.core.mail.backends.smtp.EmailBackend with
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsarchive <noreply@localhost>")
+# The site's address in digests and feeds (links must be absolute outside a request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -81,6 +81,7 @@ APP_ROOT = {
     "urls",
     "views",
     "worker",
+    "workspace",  # the analyst's pages: downloads, accounts, saved searches, comparisons
 }
 
 

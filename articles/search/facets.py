@@ -55,6 +55,8 @@ class Timeline:
     granularity: str  # "year" | "month" | "day"
     bars: list[Bar]
     undated: int
+    # Matches per publication day, oldest first (comparisons regroup several searches).
+    days: tuple[tuple[date, int], ...] = ()
 
 
 Counts = dict[str, list[tuple[object, int]]]
@@ -148,7 +150,7 @@ def build_timeline(
             )
         )
         cursor = end + timedelta(days=1)
-    return Timeline(granularity, bars, total - sum(days.values()))
+    return Timeline(granularity, bars, total - sum(days.values()), tuple(sorted(days.items())))
 
 
 def _period(day: date, granularity: str) -> tuple[date, date]:

@@ -70,14 +70,15 @@ class Results:
         return max(0, self.params.offset - self.params.limit)
 
 
-def run(params: SearchParams) -> Results:
+def run(params: SearchParams, budget: float | None = None) -> Results:
     """Search the index; hidden articles never come back (see ArticleIndex.read_queryset).
 
-    Raises SearchTimeout past settings.SEARCH_TIME_BUDGET seconds and SearchUnavailable when
-    the engine cannot answer; pages answer both with a message (HTTP 503), never a 500.
+    Raises SearchTimeout past settings.SEARCH_TIME_BUDGET seconds (or `budget`) and
+    SearchUnavailable when the engine cannot answer; pages answer both with a message
+    (HTTP 503), never a 500.
     """
     try:
-        with time_budget(settings.SEARCH_TIME_BUDGET):
+        with time_budget(settings.SEARCH_TIME_BUDGET if budget is None else budget):
             return _run(params)
     except (OSError, SearchBackendError) as exc:
         log.exception("search failed")
@@ -125,7 +126,7 @@ def _run(params: SearchParams) -> Results:
             Hit(
                 result.object,
                 (result.score or 0.0) if scored else 0.0,
-                snippet(result.object, terms),
+                snippet(result.object, terms) if params.snippets else SafeString(""),
             )
             for result in page
             if result.object is not None
@@ -241,6 +242,8 @@ def _base(condition: SQ | None, exclusions: list[SQ], params: SearchParams) -> S
         sqs = sqs.filter(published__lte=params.date_to)
     if params.story:
         sqs = sqs.filter(story=Exact(params.story))
+    if params.after_id is not None:
+        sqs = sqs.filter(id_sort__gt=params.after_id)
     if not (params.copies or params.sources or params.story):
         sqs = sqs.filter(copy=0)
     return sqs
