@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_stories'),
+        ('articles', '0008_feeds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

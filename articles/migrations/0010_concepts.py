@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_feeds'),
+        ('articles', '0009_workspace'),
     ]
 
     operations = [
