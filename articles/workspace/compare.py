@@ -13,8 +13,11 @@ import io
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from django.utils.translation import get_language
+
 from articles.models import Language
 from articles.search import SearchParams, run
+from articles.text import period_label
 
 MAX_SEARCHES = 5
 WIDTH, HEIGHT = 720, 260  # the chart's drawing area, in SVG units
@@ -23,7 +26,7 @@ LANGUAGE_NAMES = dict(Language.choices)
 
 
 @dataclass(frozen=True)
-class Period:
+class ComparedPeriod:
     start: date
     end: date
     label: str
@@ -43,7 +46,7 @@ class Series:
 @dataclass(frozen=True)
 class Comparison:
     granularity: str
-    periods: list[Period]
+    periods: list[ComparedPeriod]
     series: list[Series]
     measure: str  # "count" | "share"
     top: float  # the y axis's maximum
@@ -51,7 +54,7 @@ class Comparison:
     y_labels: list[tuple[float, str]]
 
     @property
-    def rows(self) -> list[tuple[Period, list[float]]]:
+    def rows(self) -> list[tuple[ComparedPeriod, list[float]]]:
         return [(p, [s.values[i] for s in self.series]) for i, p in enumerate(self.periods)]
 
 
@@ -115,7 +118,7 @@ def _start(day: date, granularity: str) -> date:
     return day
 
 
-def _periods(first: date, last: date, granularity: str) -> list[Period]:
+def _periods(first: date, last: date, granularity: str) -> list[ComparedPeriod]:
     periods = []
     cursor = _start(first, granularity)
     while cursor <= last:
@@ -123,15 +126,15 @@ def _periods(first: date, last: date, granularity: str) -> list[Period]:
             end, label = date(cursor.year, 12, 31), str(cursor.year)
         elif granularity == "month":
             end = date(cursor.year, cursor.month, calendar.monthrange(cursor.year, cursor.month)[1])
-            label = f"{cursor.year}-{cursor.month:02d}"
+            label = period_label(cursor, "month", get_language() or "en")
         else:
-            end, label = cursor, cursor.isoformat()
-        periods.append(Period(cursor, end, label))
+            end, label = cursor, period_label(cursor, "day", get_language() or "en")
+        periods.append(ComparedPeriod(cursor, end, label))
         cursor = end + timedelta(days=1)
     return periods
 
 
-def _bucket(days: dict[date, int], periods: list[Period], granularity: str) -> list[int]:
+def _bucket(days: dict[date, int], periods: list[ComparedPeriod], granularity: str) -> list[int]:
     index = {p.start: i for i, p in enumerate(periods)}
     counts = [0] * len(periods)
     for day, count in days.items():
