@@ -40,6 +40,7 @@ typecheck:
 bench:
 	bash scripts/venv.sh
 	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py load_concepts
 	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_search $(BENCH_ARGS)
 
 # Import throughput against a raw Whoosh writer, per stage, in a database of its own (rebuilt
