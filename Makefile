@@ -45,6 +45,7 @@ typecheck:
 bench:
 	bash scripts/venv.sh
 	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py load_concepts
 	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py bench_search $(BENCH_ARGS)
 
 # A complete download from a gunicorn worker: time and peak memory (same database as bench).

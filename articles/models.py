@@ -116,7 +116,12 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published", "-id"]
-        indexes = [models.Index(fields=["-published", "-id"])]
+        indexes = [
+            models.Index(fields=["-published", "-id"]),
+            # A search page loads its hits' visible copies (copy_of IN ... AND published):
+            # with the visibility index alone SQLite scans every published article for it.
+            models.Index(fields=["copy_of", "visibility"], name="article_visible_copies"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -17,7 +17,7 @@ from operator import or_
 from haystack.inputs import Exact
 from haystack.query import SQ
 
-from articles.concepts import LANGUAGES, ConceptMatch, Glossary, GlossaryEntry
+from articles.concepts import LANGUAGES, ConceptMatch, Glossary, GlossaryEntry, term_words
 from articles.search.query import All, Query, Term
 from articles.text import fold
 
@@ -40,9 +40,17 @@ class ConceptExpansion:
 
     @property
     def condition(self) -> SQ:
-        english = [SQ(text_en=Exact(term)) for term in self.concept.en]
-        vietnamese = [SQ(text_exact=Exact(term.lower())) for term in self.concept.vi]
+        # The words as typed are searched already (in every field): not again here, where
+        # each phrase is one more positions read per matching document.
+        typed = term_words(self.words, self.language)
+        english = [SQ(text_en=Exact(t)) for t in self.concept.en if self._other(t, "en", typed)]
+        vietnamese = [
+            SQ(text_exact=Exact(t.lower())) for t in self.concept.vi if self._other(t, "vi", typed)
+        ]
         return reduce(or_, english + vietnamese)
+
+    def _other(self, term: str, language: str, typed: tuple[str, ...]) -> bool:
+        return language != self.language or term_words(term, language) != typed
 
     def highlighted(self) -> set[str]:
         """Folded words the highlighter marks in the other language's articles."""
@@ -80,7 +88,10 @@ def expand_concepts(query: Query, glossary: Glossary) -> list[ConceptExpansion]:
     for match in found:
         span = set(range(match.start, match.end))
         entry = glossary.get(match.concept)
-        if entry is None or (span & taken and not _same_span(match, chosen, starts, ends)):
+        other = "vi" if match.language == "en" else "en"
+        if entry is None or not entry.terms(other):
+            continue  # a concept a curator left without terms in the other language
+        if span & taken and not _same_span(match, chosen, starts, ends):
             continue
         taken |= span
         item_span = tuple(range(starts[match.start], ends[match.end] + 1))

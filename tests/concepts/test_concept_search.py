@@ -157,3 +157,14 @@ def test_admin_searches_and_edits_concepts(admin_client: Client, concepts: None)
     form["terms_en"] = "ceasefire\ntruce"
     assert admin_client.post(url, form).status_code == 302
     assert current_glossary().expand("truce", "en") == ["x"]
+
+
+def test_a_concept_without_terms_in_the_other_language_is_not_expanded(
+    concepts: None, demo: dict[str, Article], index_worker: Callable[[], int]
+) -> None:
+    index_worker()
+    # The admin requires both fields, but a field of blank lines holds no term.
+    Concept.objects.filter(key="terrorism").update(terms_en=" \n ")
+    results = run(SearchParams(q="khủng bố"))
+    assert results.concepts == []
+    assert demo["004"].pk not in {hit.article.pk for hit in results.hits}
