@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from articles.entities import current_linker
 from articles.ingest import RawInput, ingest_all
 from articles.models import Article
+from articles.stories import file_article, grouping
 
 CORPORA = settings.CORPORA_DIR
 
@@ -90,3 +92,24 @@ def test_a_chain_of_neighbours_from_different_sections_is_not_one_story(registry
     assert max(sizes.values()) <= len(items) // 4, sorted(sizes.values())
     # Nor is any a copy: each has text of its own, and a title the others lack.
     assert not chained.exclude(copy_of=None).exists()
+
+
+def test_a_full_story_takes_no_more_unless_curators_merged_stories_into_it(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, admin_client: Client
+) -> None:
+    # Stories of one article at most: the demo's NATO-Libya coverage (seeds 000, 003, 004)
+    # is three stories.
+    monkeypatch.setattr(grouping, "MAX_ARTICLES", 1)
+    demo: dict[str, Article] = request.getfixturevalue("linked_demo")
+    nato = [Article.objects.get(pk=demo[seed].pk) for seed in ("000", "003", "004")]
+    assert len({a.story_id for a in nato}) == 3
+    # A curator merges two of them: the merged story has no bound, and the third joins it
+    # when filed again.
+    admin_client.post(
+        "/admin/articles/story/",
+        {"action": "merge_stories", "_selected_action": [nato[0].story_id, nato[1].story_id]},
+    )
+    file_article(nato[2])
+    assert {a.story_id for a in Article.objects.filter(pk__in=[a.pk for a in nato])} == {
+        nato[0].story_id
+    }
