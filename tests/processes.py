@@ -11,7 +11,9 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -64,3 +66,18 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = PATIENCE
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what}")
         time.sleep(0.1)
+
+
+def wait_until_serving(server: subprocess.Popen[bytes], base: str) -> None:
+    """Wait until the server at `base` answers its home page; fail at once if it exits."""
+
+    def answers() -> bool:
+        if server.poll() is not None:
+            raise AssertionError(f"gunicorn exited: {server.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
+        try:
+            urllib.request.urlopen(f"{base}/", timeout=PATIENCE)
+        except (OSError, urllib.error.URLError):
+            return False
+        return True
+
+    wait_for(answers, f"gunicorn on {base} to answer")

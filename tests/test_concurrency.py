@@ -32,7 +32,7 @@ from articles.indexing import verify
 from articles.models import Article, IndexQueue
 from tests.factories import make_article
 from tests.paths import ROOT
-from tests.processes import PATIENCE, environment, manage, wait_for
+from tests.processes import PATIENCE, environment, manage, wait_for, wait_until_serving
 
 CORPORA = settings.CORPORA_DIR
 
@@ -102,17 +102,8 @@ def gunicorn(server_env: dict[str, str]) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
 
-    def answers() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {proc.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
-        try:
-            urllib.request.urlopen(f"{base}/", timeout=PATIENCE)
-        except (OSError, urllib.error.URLError):
-            return False
-        return True
-
     try:
-        wait_for(answers, "gunicorn to answer")
+        wait_until_serving(proc, base)
         yield base
     finally:
         proc.terminate()

@@ -35,6 +35,7 @@ from articles.models import Article, Source, Story
 from articles.views import client_ip, home
 from tests.factories import make_article, make_source
 from tests.paths import ROOT
+from tests.processes import database_url
 
 CSP = {
     "default-src": "'self'",
@@ -89,16 +90,6 @@ def api_error(response: Any, status: int = 400) -> dict[str, Any]:
     assert response["Content-Type"] == "application/json"
     body: dict[str, Any] = response.json()
     return body
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = urllib.parse.quote(db["USER"]) + (
-        f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    )
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def production(code: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -382,13 +373,13 @@ def test_check_deploy_refuses_the_repository_key_and_admin_admin(settings: Any) 
 def test_gunicorns_start_refuses_an_admin_admin_account() -> None:
     admin = User.objects.create_superuser("admin", password="admin")
     start = "import newsarchive.wsgi; print('serving')"
-    result = production(start, DATABASE_URL=_database_url())
+    result = production(start, DATABASE_URL=database_url())
     assert result.returncode != 0
     assert "refusing to serve with DEBUG off" in result.stderr
     assert "articles.E002" in result.stderr
     admin.set_password("a long password of its own")
     admin.save()
-    result = production(start, DATABASE_URL=_database_url())
+    result = production(start, DATABASE_URL=database_url())
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "serving"
 
@@ -560,7 +551,7 @@ def gunicorn_as_make_run_starts_it() -> Iterator[str]:
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "VAR_DIR": str(django_settings.VAR_DIR),
         "WHOOSH_PATH": django_settings.HAYSTACK_CONNECTIONS["default"]["PATH"],
         "DEBUG": "1",

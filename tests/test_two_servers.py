@@ -26,7 +26,7 @@ from django.contrib.auth.models import User
 from articles.models import Article, IndexQueue
 from tests.factories import make_article
 from tests.paths import ROOT
-from tests.processes import PATIENCE, environment, manage, wait_for
+from tests.processes import PATIENCE, environment, manage, wait_for, wait_until_serving
 from tests.test_concurrency import _Admin, _free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,17 +44,8 @@ def _machine(env: dict[str, str]) -> Iterator[str]:
     worker = manage("index_worker", env=env)
     base = f"http://127.0.0.1:{port}"
 
-    def answers() -> bool:
-        if server.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {server.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
-        try:
-            urllib.request.urlopen(f"{base}/", timeout=PATIENCE)
-        except (OSError, urllib.error.URLError):
-            return False
-        return True
-
     try:
-        wait_for(answers, f"gunicorn on {base} to answer")
+        wait_until_serving(server, base)
         yield base
     finally:
         for proc in (server, worker):
