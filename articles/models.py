@@ -337,3 +337,48 @@ class Fingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value:x} of article {self.article_id}"
+
+
+class CandidateSighting(models.Model):
+    """An article naming a candidate entity: the curators' queue counts and quotes these (#14)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="sightings")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sightings")
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "article"], name="one_sighting_per_article")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} names candidate {self.entity_id} ×{self.count}"
+
+
+class CandidateQuerySet(models.QuerySet["Candidate"]):
+    def queued(self, minimum: int = 2) -> CandidateQuerySet:
+        """Candidates named in at least `minimum` articles, most named and most recent first."""
+        return (
+            self.filter(status=EntityStatus.CANDIDATE)
+            .annotate(
+                article_count=models.Count("sightings", distinct=True),
+                last_seen=models.Max("sightings__article__published"),
+                last_added=models.Max("sightings__article_id"),
+            )
+            .filter(article_count__gte=minimum)
+            .order_by(
+                "-article_count",
+                models.F("last_seen").desc(nulls_last=True),
+                "-last_added",
+                "pk",
+            )
+        )
+
+
+class Candidate(Entity):
+    """An entity awaiting a curator, as the review queue shows it (a proxy of Entity)."""
+
+    objects = CandidateQuerySet.as_manager()  # type: ignore[assignment,misc]
+
+    class Meta:
+        proxy = True
