@@ -1,7 +1,8 @@
 """The tree reads as the pipeline: imports run down it only, and nothing imports in a circle.
 
 Layers, lowest first (a module may import its own package and any lower layer):
-text → models → indexing/search_indexes → topics, entities → stories → ingest, search →
+text → models, concepts → indexing/search_indexes → topics, entities, concepts.store →
+stories → ingest, search →
 the app's web and admin modules → evaluation → management commands.
 Packages on one layer do not import each other; runtime code never imports evaluation.
 """
@@ -18,6 +19,10 @@ APP = Path(__file__).resolve().parent.parent / "articles"
 LAYERS = {
     "articles.text": 0,
     "articles.models": 1,
+    # The glossary is pure (text only), so that any layer may read it; its database side
+    # (the Concept rows the search reads) sits beside entities.
+    "articles.concepts": 1,
+    "articles.concepts.store": 3,
     "articles.indexing": 2,
     "articles.search_indexes": 2,
     "articles.topics": 3,
