@@ -128,8 +128,30 @@ _OUTLET_NAMES = tuple(
         "dan tri",
         "associated press",
         "agence france",
+        "daily telegraph",
+        "financial times",
+        "new york times",
+        "wall street journal",
+        "washington post",
+        "daily mail",
+        "sunday times",
+        "the guardian",
     )
 )
+# "Group Inc", "Technologies Inc": the company's own name was cut off before the common word.
+_COMPANY_TAILS = frozenset("inc corp co ltd plc corporation llc ag sa nv".split())
+_COMMON_HEADS = frozenset(
+    "group technologies technology communications chemical chemicals motors industries "
+    "industrial systems holdings holding resources international securities services "
+    "financial products energy electric electronics computer computers capital investment "
+    "investments trust savings insurance oil gas mining bancorp healthcare health care".split()
+)
+# "West German", "Latin American": adjectives, not names.
+_REGIONS = frozenset(
+    "west east north south latin central western eastern northern southern".split()
+)
+# "Senate Republican", "House Banking": the start of a longer name.
+_CHAMBERS = frozenset("senate house congress parliament assembly".split())
 # Vietnamese syllables that open or close a capitalised run in headlines and lists but never a
 # name ("Hạ Messina", "Phòng Kỹ", "Bromwell High Bộ").
 # Compared with accents: folded, "hạ" would be the given name "Hà".
@@ -164,6 +186,12 @@ def junk_reason(name: str, language: str, generic: bool = False) -> str:
         return "date"
     if set(words) & _ROLES:
         return "role"
+    if len(words) == 2 and words[1] in _COMPANY_TAILS and words[0] in _COMMON_HEADS:
+        return "fragment"
+    if len(words) == 2 and words[0] in _REGIONS and words[1].endswith(("an", "ese", "ish")):
+        return "adjective"
+    if len(words) == 2 and words[0] in _CHAMBERS:
+        return "fragment"
     if words[0] in STARTERS or words[-1] in STARTERS or words[-1] in _PARTICLES:
         return "sentence start"
     if language == "vi" and (exact[0] in _VI_OPENERS or exact[-1] in _VI_CLOSERS):
