@@ -77,6 +77,9 @@ SPLIT_SEED = "topics-1"
 HELD_OUT_PERCENT = 20
 # A second topic only when it is nearly as probable as the first: most articles have one.
 SECOND_TOPIC_RATIO = 0.5
+# Below this calibrated probability the best topic is more often wrong than right on an
+# outlet the model never saw (leave-one-source-out, #14): the article gets no topic.
+NO_TOPIC_BELOW = 0.3
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Labelled:
     body: str
     language: str
     topic: str
+    source: str = ""  # the outlet, for leave-one-source-out evaluation
 
 
 @dataclass(frozen=True)
@@ -110,11 +114,15 @@ class Split:
 
 
 def classify(title: str, body: str, language: str, model: Model | None = None) -> list[TopicScore]:
-    """The best topic, plus a close second; [] for empty text or a language without a model."""
+    """The best topic, plus a close second; [] for empty text, a language without a model or
+    no confident topic."""
     found = _language_model(model, language)
     if found is None:
         return []
     ranked = found.scores(topics_model.featurise(title, body, language_code(language)))
+    # No confident topic rather than a wrong one (#14): the probabilities are calibrated.
+    if not ranked or ranked[0][1] < NO_TOPIC_BELOW:
+        return []
     picked = [p for p in ranked[:2] if p[1] >= ranked[0][1] * SECOND_TOPIC_RATIO]
     return [TopicScore(slug, round(p, 4)) for slug, p in picked]
 
@@ -175,6 +183,7 @@ def read_corpora(directory: Path) -> Split:
                     record["body"] or "",
                     record["lang"],
                     labels[record["topic"]],
+                    record.get("source") or "",
                 )
                 (test if _held_out(record["id"]) else train).append(labelled)
     return Split(tuple(train), tuple(test))
