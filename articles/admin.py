@@ -120,13 +120,21 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "body", "url", "key"]
     raw_id_fields = ["story", "copy_of"]
     date_hierarchy = "published"
-    readonly_fields = ["key", "content_hash", "ingested_at", "updated_at", "raw_format", "raw"]
+    readonly_fields = [
+        "key",
+        "content_hash",
+        "ingested_at",
+        "updated_at",
+        "raw_format",
+        "raw",
+        "story_score",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "source", "language", "url", "visibility"]}),
         (
             "Story",
             {
-                "fields": ["story", "story_locked", "copy_of"],
+                "fields": ["story", "story_locked", "story_score", "copy_of"],
                 "description": "Choosing another story moves the article there for good: "
                 "automatic grouping never moves an article a curator placed.",
             },
@@ -360,6 +368,7 @@ class StoryArticleInline(admin.TabularInline):
         "published",
         "visibility",
         "story_locked",
+        "story_score",
     ]
     readonly_fields = fields
     extra = 0

@@ -97,6 +97,9 @@ class Article(models.Model):
         "Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
     )
     story_locked = models.BooleanField(default=False)
+    # How strongly the article resembles the story it was filed in (0..1; None: it started
+    # the story or a curator placed it), shown to curators (#14).
+    story_score = models.FloatField("placement score", null=True, blank=True)
     # A republished or syndicated copy points at the first publication of the same text.
     copy_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
@@ -332,6 +335,24 @@ class Fingerprint(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "value"], name="one_fingerprint_value_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:x} of article {self.article_id}"
+
+
+class Bridge(models.Model):
+    """A hashed key of an article that survives translation (articles/stories/bilingual.py):
+    the other language's articles sharing some are its cross-language story candidates."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bridges")
+    value = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "value"], name="one_bridge_value_per_article"
             )
         ]
 

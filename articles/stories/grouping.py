@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from articles.stories import bilingual
 from articles.text import VI_SYLLABLE, WORD, fold
 
 WINDOW_DAYS = 60
@@ -65,6 +66,7 @@ class ArticleProfile:
     names: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     story: int | None = None
+    bridge: frozenset[str] = frozenset()  # what survives translation (stories/bilingual.py)
 
 
 def shingles(text: str) -> set[int]:
@@ -146,6 +148,9 @@ def similarity(a: ArticleProfile, b: ArticleProfile, idf: Mapping[int, float]) -
     else:
         score += TEXT_WEIGHT * names
     score += NUMBER_WEIGHT * _overlap(a.numbers, b.numbers, least=2)
+    # Across languages, what survives translation is evidence too (#14): stories/bilingual.py.
+    if a.language != b.language:
+        score = max(score, bilingual.resemblance(a.bridge, b.bridge))
     return score
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
@@ -19,6 +19,7 @@ from articles.models import (
     Topic,
     Visibility,
 )
+from articles.stories.reasons import Tie, ties
 from articles.text import sentences as split_sentences
 
 # "VOV.VN - ", "HOUSTON, March 2 - ": an outlet or dateline before the first sentence.
@@ -45,6 +46,8 @@ class StoryProfile:
     entities: list[tuple[Entity, int]]  # most named first, with how many articles name them
     topics: list[tuple[Topic, int]]
     related: list[Story]
+    # Why each article is here: what it shares with the others (#14, stories/reasons.py).
+    timeline: list[tuple[Article, Tie | None]] = field(default_factory=list)
 
 
 def profile(story: Story) -> StoryProfile:
@@ -68,6 +71,7 @@ def profile(story: Story) -> StoryProfile:
     )
     topics = Topic.objects.in_bulk([row["topic"] for row in topic_rows])
     main = [row["entity"] for row in named[:5]]
+    why = ties(articles)
     return StoryProfile(
         story,
         articles,
@@ -77,6 +81,7 @@ def profile(story: Story) -> StoryProfile:
         [(entities[row["entity"]], row["n"]) for row in named],
         [(topics[row["topic"]], row["n"]) for row in topic_rows],
         related(story, main),
+        [(article, why.get(article.pk)) for article in articles],
     )
 
 

@@ -14,6 +14,7 @@ outcome. Curators' decisions are never undone by automatic grouping:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -28,7 +29,7 @@ from articles.models import (
     Story,
     Visibility,
 )
-from articles.stories import grouping
+from articles.stories import bilingual_store, grouping
 from articles.text import article_text
 from articles.topics import text_vector
 
@@ -45,6 +46,7 @@ def file_article(article: Article) -> Story:
         Fingerprint.objects.bulk_create(
             Fingerprint(article=article, value=value) for value in grouping.sketch(shingles)
         )
+        bridge = bilingual_store.remember(article)  # cross-language candidates (#14)
         family = _fold_copies(article, shingles) or [article]
         old = article.story_id
         if article.story_locked and old:
@@ -56,7 +58,11 @@ def file_article(article: Article) -> Story:
             for a in family
             if a.story_id and a.pk != article.pk
         )
-        target = placed[0][2] if placed else _choose_story(article)
+        target, score = (placed[0][2], 1.0) if placed else _choose_story(article, bridge)
+        # The placement score curators see in the admin (#14); None when it started the story.
+        if article.story_score != score:
+            Article.objects.filter(pk=article.pk).update(story_score=score)
+            article.story_score = score
         if target is None:
             alone = old and not Article.objects.filter(story_id=old).exclude(pk=article.pk).exists()
             target = old if alone else Story.objects.create().pk
@@ -181,12 +187,17 @@ def _fold_copies(article: Article, shingles: set[int]) -> list[Article]:
     return list(family.values())
 
 
-def _choose_story(article: Article) -> int | None:
+def _choose_story(
+    article: Article, bridge: frozenset[str] = frozenset()
+) -> tuple[int | None, float | None]:
+    """The story the article joins and its best similarity there, or (None, None)."""
     if article.published is None or article.published_precision != Precision.DAY:
-        return None
+        return None, None
     counts = dict(Mention.objects.filter(article=article).values_list("entity_id", "count"))
-    if not counts:
-        return None
+    # Cross-language candidates through what survives translation (#14): bilingual_store.
+    crossing = bilingual_store.candidates(article, bridge)
+    if not counts and not crossing:
+        return None, None
     total = Article.objects.count()
     df = _document_frequency(counts)
     # Entities only this article names find nothing; of the rest, the most telling (named
@@ -210,9 +221,9 @@ def _choose_story(article: Article) -> int | None:
         .annotate(n=Count("id"))
         .order_by("-n", "article")[:_MAX_CANDIDATES]
     )
-    ids = [row["article"] for row in near]
+    ids = list(dict.fromkeys([row["article"] for row in near] + crossing))
     if not ids:
-        return None
+        return None, None
     others = Article.objects.filter(pk__in=ids).only(
         "pk", "title", "body", "language", "published", "story_id"
     )
@@ -223,7 +234,7 @@ def _choose_story(article: Article) -> int | None:
         mentions.setdefault(article_id, {})[entity_id] = n
     df.update(_document_frequency({e for m in mentions.values() for e in m} - set(df)))
     idf = grouping.idf_weights(df, total)
-    profiles = [_profile(other, mentions.get(other.pk, {})) for other in others]
+    profiles = [_profile(other, mentions.get(other.pk, {}), article.language) for other in others]
     stories = {p.story for p in profiles if p.story}
     sizes = dict(
         Article.objects.filter(story__in=stories, copy_of=None)
@@ -232,11 +243,18 @@ def _choose_story(article: Article) -> int | None:
         .annotate(n=Count("id"))
         .values_list("story", "n")
     )
-    return grouping.choose_story(_profile(article, counts), profiles, idf, sizes)
+    me = replace(_profile(article, counts), bridge=bridge)
+    chosen = grouping.choose_story(me, profiles, idf, sizes)
+    scores = [grouping.similarity(me, p, idf) for p in profiles if p.story == chosen]
+    return chosen, round(max(scores), 4) if chosen and scores else None
 
 
-def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProfile:
+def _profile(
+    article: Article, entities: dict[int, int], compared_with: str | None = None
+) -> grouping.ArticleProfile:
     text = article_text(article.title, article.body)
+    # Bridge keys only matter across languages, and the glossary scan is the dearest part.
+    crossing = compared_with is not None and article.language != compared_with
     return grouping.ArticleProfile(
         article.pk,
         article.published,
@@ -246,6 +264,7 @@ def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProf
         grouping.names(text),
         grouping.numbers(text),
         article.story_id,
+        bilingual_store.keys(article) if crossing else frozenset(),
     )
 
 

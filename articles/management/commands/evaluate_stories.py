@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--corpora", type=Path, default=settings.CORPORA_DIR)
         parser.add_argument("--demo", type=Path, default=settings.BASE_DIR / "demo")
         parser.add_argument("--reuters-days", type=int, default=4)
-        parser.add_argument("--sets", default="seeds,reuters,duplicates,reprints")
+        parser.add_argument("--sets", default="seeds,reuters,duplicates,reprints,xling")
 
     def handle(
         self, *args: Any, corpora: Path, demo: Path, reuters_days: int, sets: str, **options: Any
@@ -30,9 +30,10 @@ class Command(BaseCommand):
                 "database: run `make evaluate-stories`, which gives it one"
             )
         chosen = {name.strip() for name in sets.split(",")}
-        if chosen - {"seeds", "reuters", "duplicates", "reprints"}:
+        if chosen - {"seeds", "reuters", "duplicates", "reprints", "xling"}:
             raise CommandError(
-                f"unknown sets {sorted(chosen)}: choose from seeds,reuters,duplicates,reprints"
+                f"unknown sets {sorted(chosen)}: "
+                "choose from seeds,reuters,duplicates,reprints,xling"
             )
         scores = []
         if "seeds" in chosen:
@@ -43,5 +44,7 @@ class Command(BaseCommand):
             scores += story_eval.evaluate_duplicates(corpora)
         if "reprints" in chosen:
             scores += story_eval.evaluate_reprints(corpora)
+        if "xling" in chosen:
+            scores += story_eval.evaluate_crossing(corpora)
         for score in scores:
             self.stdout.write(score.line())
