@@ -1,5 +1,6 @@
 # The README's two commands are `make run` and `make test`; scripts/ does the work.
-.PHONY: help run test test-fast venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates
+.PHONY: help run test test-fast venv lint typecheck bench evaluate-stories evaluate-names evaluate-ranking evaluate-dates evaluate-concepts bench-stories
+
 
 help:
 	@echo "make run        set up .venv, migrate, import demo/, serve on http://127.0.0.1:8000/"
@@ -7,13 +8,16 @@ help:
 	@echo "make test-fast  SQLite only, no browser tests, no lint (PYTEST_ARGS=... to pick)"
 	@echo "make lint       ruff check + ruff format --check (requirements-dev.txt)"
 	@echo "make typecheck  mypy on articles/ (requirements-dev.txt)"
-	@echo "make bench      index 100,000 corpus articles; search p50/p95 with and without facets"
+	@echo "make bench      index 100,000 corpus articles per engine; build time, search p50/p95"
+	@echo "make bench-download    a complete download: time, server peak memory"
 	@echo "make bench-ingest      import throughput vs a raw Whoosh writer, seconds per stage"
 	@echo "make load-test         admin save p95 during an import and a search load"
 	@echo "make evaluate-stories  pairwise precision/recall of story grouping on real data"
+	@echo "make bench-stories     CPU cost of filing an article at 1,000 and at 20,000 articles"
 	@echo "make evaluate-names    P@10 and recall of multi-syllable names (Vietnamese word units)"
 	@echo "make evaluate-ranking  success@1/@10 and MRR of queries made from real articles"
 	@echo "make evaluate-dates    dates found in text: share dated, share correct (no database)"
+	@echo "make evaluate-concepts share of the other language's articles a glossary concept finds"
 
 run:
 	bash scripts/run.sh
@@ -36,10 +40,20 @@ typecheck:
 	bash scripts/typecheck.sh
 
 # A separate database and index under var/bench, so the benchmark never touches the demo site.
+# SQLite times Whoosh only; BENCH_DATABASE_URL=postgres://... (a database of its own) times
+# both engines on the same articles.
 bench:
 	bash scripts/venv.sh
+	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py load_concepts
+	VAR_DIR=var/bench DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py bench_search $(BENCH_ARGS)
+
+# A complete download from a gunicorn worker: time and peak memory (same database as bench).
+.PHONY: bench-download
+bench-download:
 	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py migrate -v 0
-	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_search $(BENCH_ARGS)
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py createcachetable
+	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_download $(BENCH_ARGS)
 
 # Import throughput against a raw Whoosh writer, per stage, in a database of its own (rebuilt
 # each run). DEBUG off, as in production: DEBUG keeps a log of every query.
@@ -89,3 +103,19 @@ evaluate-ranking:
 evaluate-dates:
 	bash scripts/venv.sh
 	.venv/bin/python manage.py evaluate_dates $(EVAL_ARGS)
+
+# Concepts across languages on VNTC + BBC in a database and index of their own (rebuilt each run).
+evaluate-concepts:
+	bash scripts/venv.sh
+	rm -rf var/eval-concepts
+	VAR_DIR=var/eval-concepts DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/eval-concepts DATABASE_URL= .venv/bin/python manage.py evaluate_concepts $(EVAL_ARGS)
+
+# The cost of filing an article into a story as an archive grows, in a database of its own
+# (rebuilt each run; what filing cannot reach is built in bulk: see story_benchmark.py).
+bench-stories:
+	bash scripts/venv.sh
+	rm -rf var/bench-stories
+	VAR_DIR=var/bench-stories DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=var/bench-stories DATABASE_URL= .venv/bin/python manage.py load_entities
+	VAR_DIR=var/bench-stories DATABASE_URL= .venv/bin/python manage.py bench_stories $(BENCH_ARGS)

@@ -16,14 +16,22 @@ from django.utils.timesince import timesince
 
 from articles import stories
 from articles.entities import accept, merge, quotes, reject
+from articles.feeds.admin import (
+    FeedInline,
+    SourceAttentionFilter,
+    fetch_sources_now,
+    source_health_block,
+)
 from articles.indexing import enqueue, queue_status
 from articles.models import (
     Article,
     ArticleTopic,
     Candidate,
+    Concept,
     Entity,
     EntityAlias,
     Mention,
+    SavedSearch,
     Source,
     SourceQuerySet,
     Story,
@@ -63,11 +71,19 @@ class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = _URL_FIELDS
     list_display = ["name", "domain", "language", "country", "is_active", "article_count"]
     list_editable = ["is_active"]
-    list_filter = ["language", "is_active", "country"]
+    list_filter = ["language", "is_active", "country", SourceAttentionFilter]
     search_fields = ["name", "domain", "notes"]
+    # Feeds (articles/feeds/): the source's feeds, "fetch now", and its health.
+    inlines = [FeedInline]
+    actions = [fetch_sources_now]
+    readonly_fields = ["health"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return cast(SourceQuerySet, super().get_queryset(request)).with_article_counts()
+
+    @admin.display(description="health")
+    def health(self, source: Source) -> str:
+        return source_health_block(source)
 
     @admin.display(ordering="article_count", description="articles")
     def article_count(self, source: Source) -> int:
@@ -450,3 +466,33 @@ def _articles_naming(entity: Entity) -> set[int]:
     for text in entity.aliases.values_list("text", flat=True):
         ids |= articles_naming(text)
     return ids
+
+
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    """The bilingual concept glossary the search expands queries with (issue #11); an edit
+    applies to the next search, no re-indexing."""
+
+    list_display = ["key", "kind", "first_en", "first_vi", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["key", "terms_en", "terms_vi"]
+
+    @admin.display(description="English")
+    def first_en(self, concept: Concept) -> str:
+        return concept.terms_en.strip().split("\n")[0]
+
+    @admin.display(description="Vietnamese")
+    def first_vi(self, concept: Concept) -> str:
+        return concept.terms_vi.strip().split("\n")[0]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    """Analysts' saved searches (articles/workspace): staff can see, fix or remove them."""
+
+    list_display = ("name", "user", "digest", "created_at", "seen_at", "digest_sent_at")
+    list_filter = ("digest",)
+    search_fields = ("name", "user__username", "query")
+    readonly_fields = ("feed_token", "created_at", "seen_at", "digest_sent_at")
+    raw_id_fields = ("user",)

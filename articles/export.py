@@ -158,6 +158,12 @@ def _page_response(request: HttpRequest, results: Results, items: Sequence[objec
         )
         next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
     payload: dict[str, object] = {"count": results.total, "next": next_url, "results": items}
+    if results.concepts:
+        # The glossary concepts the query also searched in the other language (literal=1: none).
+        payload["concepts"] = [
+            {"id": c.concept.id, "words": c.words, "language": c.language, "terms": c.other_terms}
+            for c in results.concepts
+        ]
     if params.facets:
         payload["facets"] = {facet.name: _facet_to_list(facet) for facet in results.facets}
         payload["timeline"] = _timeline_to_dict(results.timeline)

@@ -27,6 +27,9 @@ MIN_DATE, MAX_DATE = date(1000, 1, 1), date(9999, 12, 31)
 # it says, it asks for no more than this.
 MAX_CURSOR_OFFSET = 10_000_000
 MAX_LIST_VALUES = 50  # values of one repeated filter (?source=1&source=2...)
+# Results per page on the pages (?per_page=50): the choices offered, the default and the bound.
+PER_PAGE_CHOICES = (20, 50, 100)
+PER_PAGE, MAX_PER_PAGE = 20, 100
 # ASCII digits only: int() reads "١٢" and "１２", str.isdigit() passes "²" that int() refuses.
 _WHOLE = re.compile(r"[0-9]{1,19}")
 _CURSOR_SALT = "articles.export.cursor"
@@ -79,6 +82,11 @@ class BoundedDateField(forms.DateField):
         return day
 
 
+def per_page_field() -> WholeNumberField:
+    """?per_page=N on a page that lists: 1 to MAX_PER_PAGE, PER_PAGE when absent."""
+    return WholeNumberField(required=False, min_value=1, max_value=MAX_PER_PAGE)
+
+
 class _IdList(forms.Field):
     """Repeated positive integer parameters: ?source=1&source=2."""
 
@@ -126,6 +134,7 @@ class SearchForm(forms.Form):
     from_ = BoundedDateField(label="From")
     to = BoundedDateField()
     page = WholeNumberField(required=False, min_value=1, max_value=10_000)
+    per_page = per_page_field()
     # facets=0 skips facets and the timeline (a cheaper search, and the benchmark's baseline).
     facets = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
     # literal=1: the words only, no expansion of entity names to their other spellings.
@@ -134,6 +143,16 @@ class SearchForm(forms.Form):
     collapse = forms.BooleanField(required=False, label="One result per story")
     copies = forms.BooleanField(required=False, widget=forms.HiddenInput)
     story = WholeNumberField(required=False, min_value=1, widget=forms.HiddenInput)
+    # accents=exact: words match only with the diacritics typed; sort: relevance or by date.
+    accents = forms.ChoiceField(required=False, choices=[("", "folded"), ("exact", "exact")])
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("relevance", "relevance"),
+            ("newest", "newest first"),
+            ("oldest", "oldest first"),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -165,8 +184,9 @@ class SearchForm(forms.Form):
             raise forms.ValidationError("The start date is after the end date.")
         return data
 
-    def params(self, limit: int = 20) -> SearchParams:
+    def params(self, limit: int | None = None) -> SearchParams:
         data = self.cleaned_data
+        limit = limit or data.get("per_page") or PER_PAGE
         # Sorted, so the same filters in another order are the same search.
         chosen: dict[str, Any] = {facet.param: tuple(sorted(data[facet.name])) for facet in FACETS}
         return SearchParams(
@@ -181,6 +201,8 @@ class SearchForm(forms.Form):
             collapse=data["collapse"],
             copies=data["copies"],
             story=data["story"],
+            exact_accents=data["accents"] == "exact",
+            sort=data["sort"] or "relevance",
         )
 
 
@@ -194,6 +216,7 @@ class StoryListForm(forms.Form):
     to = BoundedDateField()
     singles = forms.BooleanField(required=False, label="Include single-article stories")
     page = WholeNumberField(required=False, min_value=1, max_value=10_000)
+    per_page = per_page_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -227,12 +250,14 @@ class StoryListForm(forms.Form):
 
 
 class PageForm(forms.Form):
-    """A listing's page number (?page=2), for pages with no other parameter."""
+    """A listing's page number and size (?page=2&per_page=50), for pages with no other parameter."""
 
     page = WholeNumberField(required=False, min_value=1, max_value=10_000)
+    per_page = per_page_field()
 
 
 class ExportForm(SearchForm):
+    per_page = None  # type: ignore[assignment]  # the export pages by `limit`
     cursor = forms.CharField(required=False, max_length=200)
     limit = WholeNumberField(required=False, min_value=1, max_value=200)
 
@@ -246,8 +271,8 @@ class ExportForm(SearchForm):
             raise forms.ValidationError("Use either `cursor` (from `next`) or `page`, not both.")
         return data
 
-    def params(self, limit: int = 50) -> SearchParams:
-        size = self.cleaned_data["limit"] or limit
+    def params(self, limit: int | None = None) -> SearchParams:
+        size = self.cleaned_data["limit"] or limit or 50
         # `page` counts pages of `limit` results; `next` carries the offset in its cursor.
         # Facets and the timeline come with the first page only: the rest is paging.
         params = super().params(size)

@@ -1,11 +1,21 @@
-"""The tables: sources, articles, topics, entities, mentions, stories, the index queue."""
+"""The tables: sources, articles, topics, entities, mentions, stories, the index queue, and
+the PostgreSQL search engine's documents."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from typing import Any
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
+
+from articles.text import day_label
 
 
 class Language(models.TextChoices):
@@ -109,7 +119,12 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published", "-id"]
-        indexes = [models.Index(fields=["-published", "-id"])]
+        indexes = [
+            models.Index(fields=["-published", "-id"]),
+            # A search page loads its hits' visible copies (copy_of IN ... AND published):
+            # with the visibility index alone SQLite scans every published article for it.
+            models.Index(fields=["copy_of", "visibility"], name="article_visible_copies"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -130,14 +145,8 @@ class Article(models.Model):
 
     @property
     def published_label(self) -> str:
-        """The date as precisely as it is known: "21 May 2016", "May 2016", "2016"."""
-        if self.published is None or self.published_precision == Precision.UNKNOWN:
-            return "date unknown · chưa rõ ngày"  # both languages: the UI is bilingual
-        if self.published_precision == Precision.YEAR:
-            return f"{self.published.year}"
-        if self.published_precision == Precision.MONTH:
-            return self.published.strftime("%B %Y")
-        return f"{self.published.day} {self.published.strftime('%B %Y')}"
+        """The date as precisely as it is known, in the interface language's one format."""
+        return day_label(self.published, self.published_precision, get_language() or "en")
 
 
 class IndexQueue(models.Model):
@@ -340,6 +349,210 @@ class Fingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value:x} of article {self.article_id}"
+
+
+class AnalysedVectorField(SearchVectorField):
+    """A tsvector written in its text form ("'ha':1 'noi':2"): the terms come analysed from
+    Python (articles.text.index_terms), so PostgreSQL neither parses nor stems them again."""
+
+    def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
+        return "%s::tsvector"
+
+
+class SearchDocument(models.Model):
+    """An article as the PostgreSQL search engine indexes it (articles/search/postgres.py):
+    derived from the article by the index worker, like a Whoosh document. PostgreSQL only:
+    on SQLite the table is never created."""
+
+    # The article's id. No foreign key: the index is derived data, written after the article
+    # (deleting an article must not wait for, or cascade into, the engine's table).
+    id = models.BigIntegerField(primary_key=True)
+    headline = models.TextField()  # the title as stored (a search result's `title`)
+    language = models.CharField(max_length=2)
+    source_id = models.BigIntegerField()
+    published = models.DateField(null=True)
+    year = models.IntegerField()
+    published_sort = models.IntegerField()
+    story = models.BigIntegerField()
+    copy = models.SmallIntegerField()
+    topics = ArrayField(models.TextField())
+    entities = ArrayField(models.TextField())
+    # The prepared document's digest (articles.indexing.signature_of): verify_index compares
+    # it with the article's, as it compares a Whoosh document's stored fields.
+    digest = models.CharField(max_length=32)
+    # One tsvector per haystack text field, named alike (search_indexes.ArticleIndex).
+    text = AnalysedVectorField()
+    text_exact = AnalysedVectorField()
+    text_en = AnalysedVectorField()
+    title = AnalysedVectorField()
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        indexes = [
+            GinIndex(fields=["text"], name="searchdoc_text"),
+            GinIndex(fields=["text_exact"], name="searchdoc_text_exact"),
+            GinIndex(fields=["text_en"], name="searchdoc_text_en"),
+            GinIndex(fields=["title"], name="searchdoc_title"),
+            GinIndex(fields=["topics"], name="searchdoc_topics"),
+            GinIndex(fields=["entities"], name="searchdoc_entities"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search document of article {self.pk}"
+
+
+class ConceptKind(models.TextChoices):
+    ROLE = "role", "role or title"
+    INSTITUTION = "institution", "institution"
+    EVENT = "event", "event"
+    THEME = "theme", "theme"
+
+
+class Concept(models.Model):
+    """A news concept named in both languages ("ceasefire" = "lệnh ngừng bắn"): a search in
+    one language also finds the other's articles (articles/concepts)."""
+
+    # The id in the shipped glossary (articles/concepts/data/glossary.tsv), or a curator's own.
+    key = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=12, choices=ConceptKind.choices, default=ConceptKind.THEME)
+    terms_en = models.TextField(
+        "English terms", help_text="One a line, spelling variants too; the first is the usual one"
+    )
+    terms_vi = models.TextField(
+        "Vietnamese terms", help_text="One a line, with diacritics; the first is the usual one"
+    )
+    is_active = models.BooleanField(default=True, help_text="Off: the search no longer expands it")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        en, vi = (terms.strip().splitlines()[:1] for terms in (self.terms_en, self.terms_vi))
+        return " / ".join([*en, *vi]) or self.key
+
+
+class FeedKind(models.TextChoices):
+    FEED = "feed", "RSS/Atom feed"
+    SITEMAP = "sitemap", "news sitemap"
+
+
+class Feed(models.Model):
+    """A source's RSS/Atom feed or news sitemap, fetched by the worker (articles/feeds/)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=1000, unique=True)
+    kind = models.CharField(max_length=7, choices=FeedKind.choices, default=FeedKind.FEED)
+    interval_minutes = models.PositiveIntegerField("fetch every (minutes)", default=30)
+    is_active = models.BooleanField("active", default=True)
+    language = models.CharField(
+        max_length=2, choices=Language.choices, blank=True, help_text="empty: the source's"
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="empty: the source's")
+    # Conditional GET: what the server said last time.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    next_fetch_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=200, blank=True)
+    last_problems = models.TextField(blank=True, help_text="entries left out last time, why")
+    last_new_article_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source__name", "url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class FeedPage(models.Model):
+    """An article page a feed listed: waiting, imported, or failed with its reason."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "pending"
+        IMPORTED = "imported", "imported"
+        FAILED = "failed", "failed"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="pages")
+    url = models.URLField(max_length=1000, unique=True)  # canonical
+    title = models.CharField(max_length=1000, blank=True)  # the feed's
+    published = models.CharField(max_length=40, blank=True)  # the feed's, ISO 8601
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits: a feed URL cannot be guessed
+
+
+class DigestFrequency(models.TextChoices):
+    NONE = "", "no e-mail · không gửi thư"
+    HOURLY = "hourly", "hourly · mỗi giờ"
+    DAILY = "daily", "daily · mỗi ngày"
+
+
+class SavedSearch(models.Model):
+    """An analyst's search (its query string) kept under a name (articles/workspace)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=200)
+    query = models.TextField(help_text="The search's URL parameters, as the search page has them")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Articles with a larger id arrived after the analyst last looked.
+    seen_after_id = models.BigIntegerField(default=0)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    digest = models.CharField(
+        max_length=6, choices=DigestFrequency.choices, default=DigestFrequency.NONE, blank=True
+    )
+    # Every match with an id up to this one was considered for a digest already.
+    digest_after_id = models.BigIntegerField(default=0)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_search_name_per_user")
+        ]
+        verbose_name_plural = "saved searches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DigestDelivery(models.Model):
+    """An article sent in a saved search's digest: never sent for that search again."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="sent")
+    article_id = models.BigIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "article_id"], name="digest_article_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} sent for saved search {self.saved_search_id}"
 
 
 class Bridge(models.Model):

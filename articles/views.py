@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,9 +25,17 @@ from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
 
 from articles import export, stories
 from articles.entities import profile
-from articles.forms import ExportForm, PageForm, SearchForm, StoryListForm
+from articles.forms import (
+    PER_PAGE,
+    PER_PAGE_CHOICES,
+    ExportForm,
+    PageForm,
+    SearchForm,
+    StoryListForm,
+)
 from articles.models import Article, Entity, EntityStatus, Source, Story
-from articles.search import query_pairs, run
+from articles.search import SearchParams, query_pairs, run
+from articles.workspace import compare
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +138,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "articles/home.html",
         {
             "form": SearchForm(),
-            "latest": Article.objects.visible().select_related("source")[:10],
+            "latest": Article.objects.visible()
+            .select_related("source")
+            .prefetch_related("mentions__entity")[:10],
             "sources": Source.objects.active().with_article_counts(),
             "stories": stories.listing()[:8],
         },
@@ -151,7 +161,9 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "results": results,
-            "query": urlencode(query_pairs(params)),
+            "query": urlencode(_with_per_page(query_pairs(params), form)),
+            "size_query": urlencode(query_pairs(params)),
+            "per_page_choices": PER_PAGE_CHOICES,
         },
     )
 
@@ -161,13 +173,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.visible().select_related("source", "story", "copy_of__source"), pk=pk
     )
+    found = stories.article_page(article)
     return render(
         request,
         "articles/detail.html",
         {
             "article": article,
             "form": SearchForm(),
-            "copies": article.copies.visible().select_related("source").order_by("published", "id"),
+            "copies": found.copies,
+            "entities": found.entities,
+            "topics": found.topics,
         },
     )
 
@@ -179,7 +194,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
         return render(
             request, "articles/stories.html", {"form": form, "search": SearchForm()}, status=400
         )
-    page = Paginator(stories.listing(**form.filters()), 20).get_page(form.cleaned_data["page"])
+    page = _paged(stories.listing(**form.filters()), form.cleaned_data)
     return render(
         request,
         "articles/stories.html",
@@ -188,7 +203,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
             "search": SearchForm(),
             "stories": page,
             **form.chosen(),
-            "query": urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page"]),
+            **_paging_context(request),
         },
     )
 
@@ -198,8 +213,22 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     found = _story_or_redirect(pk)
     if not isinstance(found, Story):
         return found
+    paging = PageForm(request.GET)
+    if not paging.is_valid():
+        return _bad_paging(request, paging)
+    found_profile = stories.profile(found)
+    entries = _paged(found_profile.articles, paging.cleaned_data)
     return render(
-        request, "articles/story.html", {"profile": stories.profile(found), "form": SearchForm()}
+        request,
+        "articles/story.html",
+        {
+            "profile": found_profile,
+            "form": SearchForm(),
+            "entries": entries,
+            "timeline": stories.timeline(found_profile.articles, entries),
+            **_paging_context(request),
+            "coverage": compare.coverage(SearchParams(story=found.pk)),
+        },
     )
 
 
@@ -210,7 +239,8 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
     if not paging.is_valid():
         context = {"source": source, "errors": paging.errors, "form": SearchForm()}
         return render(request, "articles/source.html", context, status=400)
-    articles = Paginator(source.articles.visible(), 20).get_page(paging.cleaned_data["page"])
+    listed = source.articles.visible().select_related("source").prefetch_related("mentions__entity")
+    articles = _paged(listed, paging.cleaned_data)
     return render(
         request,
         "articles/source.html",
@@ -218,6 +248,7 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "articles": articles,
             "form": SearchForm(),
+            **_paging_context(request),
         },
     )
 
@@ -231,8 +262,20 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("rejected entity")
     if found.status == EntityStatus.CANDIDATE and not request.user.is_staff:
         raise Http404("candidate entity")  # unreviewed names from article text: curators only
+    paging = PageForm(request.GET)
+    if not paging.is_valid():
+        return _bad_paging(request, paging)
+    found_profile = profile(found)
     return render(
-        request, "articles/entity.html", {"profile": profile(found), "form": SearchForm()}
+        request,
+        "articles/entity.html",
+        {
+            "profile": found_profile,
+            "form": SearchForm(),
+            "articles": _paged(found_profile.articles, paging.cleaned_data),
+            **_paging_context(request),
+            "coverage": compare.coverage(SearchParams(entities=(found.pk,))),
+        },
     )
 
 
@@ -261,6 +304,35 @@ def export_story(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(found, Story):
         return found
     return export.story_response(stories.profile(found))
+
+
+def _paged(items: Any, data: dict[str, Any]) -> Page[Any]:
+    """One page of a long list, ?page=N of ?per_page=M (forms.PER_PAGE by default)."""
+    return Paginator(items, data.get("per_page") or PER_PAGE).get_page(data.get("page"))
+
+
+def _query_without_page(request: HttpRequest, *also: str) -> str:
+    return urlencode([(k, str(v)) for k, v in request.GET.items() if k not in ("page", *also)])
+
+
+def _paging_context(request: HttpRequest) -> dict[str, Any]:
+    """What templates/articles/_pages.html needs besides the page itself."""
+    return {
+        "query": _query_without_page(request),
+        "size_query": _query_without_page(request, "per_page"),
+        "per_page_choices": PER_PAGE_CHOICES,
+    }
+
+
+def _bad_paging(request: HttpRequest, paging: PageForm) -> HttpResponse:
+    context = {"errors": paging.errors, "form": SearchForm()}
+    return render(request, "articles/bad_paging.html", context, status=400)
+
+
+def _with_per_page(pairs: list[tuple[str, str]], form: SearchForm) -> list[tuple[str, str]]:
+    # The search's own query string leaves the page size out; its pages keep it.
+    per_page = form.cleaned_data.get("per_page")
+    return [*pairs, ("per_page", str(per_page))] if per_page else pairs
 
 
 def _story_or_redirect(pk: int, view: str = "articles:story") -> Story | HttpResponse:

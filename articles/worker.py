@@ -14,9 +14,11 @@ time, in a small loop:
   `kill`, Ctrl-C and process managers stop it cleanly. A `kill -9` is safe as well: every
   job keeps its work in the database until it is done (see articles/indexing/queue.py).
 
-JOBS has one job today, `index`: drain the search index queue (articles.indexing.drain, one
-writer and one commit per batch). This process is the only index writer in normal operation.
-Scheduled work (fetching feeds, sending alert digests) is meant to join JOBS as further jobs.
+JOBS: `index` drains the search index queue (articles.indexing.drain, one writer and one
+commit per batch); this process is the only index writer in normal operation. `feeds`
+fetches the feeds that are due and then a few of the new pages they listed per turn
+(articles/feeds/schedule.py); `digests` sends saved searches' e-mail digests that are due
+(articles/workspace/digests.py). Further scheduled work joins JOBS the same way.
 If the worker is down the site keeps serving; changes wait in the queue, and the admin's
 article list shows how many and for how long.
 """
@@ -32,9 +34,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 
+from articles.feeds import fetch_turn
 from articles.indexing import BATCH, drain, queue_status
+from articles.workspace.digests import digest_turn
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +77,14 @@ def index_now() -> int:
     return drain(timeout=1.0, limit=4 * BATCH, strict=True)
 
 
-JOBS: tuple[Job, ...] = (Job("index", index_turn, every=1.0, at_once=index_now),)
+JOBS: tuple[Job, ...] = (
+    Job("index", index_turn, every=1.0, at_once=index_now),
+    # Feeds and their new pages (articles/feeds/schedule.py); what it imports is queued for
+    # the index job like any import.
+    Job("feeds", fetch_turn, every=float(settings.FEED_CHECK_SECONDS)),
+    # E-mail digests of saved searches that are due (articles/workspace/digests.py).
+    Job("digests", digest_turn, every=60.0),
+)
 
 
 def run(
@@ -90,7 +102,11 @@ def run(
     while not stop.is_set():
         worked = False
         for job in jobs:
-            if stop.is_set() or time.monotonic() < due[job.name]:
+            if stop.is_set():
+                continue
+            # Until idle, every job is asked on every pass: one job's work (a feed's pages)
+            # is another's (the index), which must not be skipped for waiting its `every`.
+            if not until_idle and time.monotonic() < due[job.name]:
                 continue
             amount = _turn(job.at_once if until_idle and job.at_once else job.turn)
             if amount is None:

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ANONYMOUS_SEARCH=0: a login before anything but the login page, the admin and feeds.
+    "articles.workspace.access.LoginToSearchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A search that times out or cannot reach the index: a 503 with a message, not a 500.
@@ -156,17 +158,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The search layer goes through haystack only: switching to Elasticsearch or Solr is a
-# matter of SEARCH_ENGINE / SEARCH_URL, not code. The default is the embedded Whoosh index,
-# wrapped so that several processes can write to it safely (articles/search/backend.py).
-SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "articles.search.backend.LockingWhooshEngine")
+# The search layer goes through haystack only (articles/search/). Two engines are tested:
+# the embedded Whoosh index, wrapped so that several processes can write to it safely
+# (articles/search/backend.py), and PostgreSQL full-text search (articles/search/postgres.py),
+# the production engine: no state on local disk, so several application servers can share it.
+# The default follows the database.
+_DEFAULT_ENGINE = (
+    "articles.search.postgres.PostgresEngine"
+    if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+    else "articles.search.backend.LockingWhooshEngine"
+)
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE") or _DEFAULT_ENGINE
 WHOOSH_PATH = Path(os.environ.get("WHOOSH_PATH", VAR_DIR / "whoosh"))
 HAYSTACK_CONNECTIONS: dict[str, dict[str, Any]] = {
     "default": {
         "ENGINE": SEARCH_ENGINE,
         "PATH": str(WHOOSH_PATH),
-        "URL": os.environ.get("SEARCH_URL", ""),
-        "INDEX_NAME": os.environ.get("SEARCH_INDEX_NAME", "newsarchive"),
         "WRITE_LOCK_TIMEOUT": env_int("SEARCH_WRITE_LOCK_TIMEOUT", 60),
     }
 }
@@ -281,6 +288,19 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Import limits: a bigger file is reported as failed, never read into memory.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Feeds (articles/feeds/): the worker fetches each active feed every interval. Tell sites
+# who is fetching: put your project's contact URL or address in FEED_USER_AGENT.
+FEED_USER_AGENT = os.environ.get(
+    "FEED_USER_AGENT", "newsarchive/1.0 (news archive feed reader; robots.txt obeyed)"
+)
+FEED_TIMEOUT: float = env_int("FEED_TIMEOUT", 20)  # seconds per read and for a whole body
+FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 10 * 1024 * 1024)  # a feed, sitemap or page
+FEED_MAX_REDIRECTS = env_int("FEED_MAX_REDIRECTS", 5)
+FEED_DOMAIN_DELAY: float = env_int("FEED_DOMAIN_DELAY", 2)  # seconds between requests to a host
+FEED_RETRIES = env_int("FEED_RETRIES", 2)  # more tries of a request that may pass (5xx, timeout)
+FEED_RETRY_SECONDS: float = env_int("FEED_RETRY_SECONDS", 5)  # first wait; doubles each time
+FEED_PAGES_PER_TURN = env_int("FEED_PAGES_PER_TURN", 5)  # pages per worker turn
+FEED_CHECK_SECONDS: float = env_int("FEED_CHECK_SECONDS", 10)  # how often due feeds are sought
 # Seconds one search may run before the visitor gets "took too long" (HTTP 503), well under
 # gunicorn's 30 s worker timeout, which would kill the worker and answer a bare 500.
 SEARCH_TIME_BUDGET: float = env_int("SEARCH_TIME_BUDGET", 10)
@@ -291,3 +311,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The analyst's workspace (articles/workspace): accounts are made by staff in the admin.
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:saved_list"
+LOGOUT_REDIRECT_URL = "articles:home"
+# Whether visitors who are not logged in may search and read (the embedded demo: yes). Off,
+# every page and the API ask for a login, except the login page, the admin and the Atom
+# feeds of saved searches (their private token is the key).
+ANONYMOUS_SEARCH = env_bool("ANONYMOUS_SEARCH", True)
+# Saved searches' e-mail digests (sent by the index worker): printed on the console unless
+# EMAIL_BACKEND says otherwise, e.g. django.core.mail.backends.smtp.EmailBackend with
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsarchive <noreply@localhost>")
+# The site's address in digests and feeds (links must be absolute outside a request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

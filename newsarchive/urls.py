@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("articles.workspace.urls")),
 ]
 
 # The JSON API promises JSON, errors included (issue #16): these answer /api/ in its shape.

@@ -55,6 +55,9 @@ fi
 echo "==> entity registry"
 "$python" manage.py load_entities
 
+echo "==> concept glossary"
+"$python" manage.py load_concepts
+
 echo "==> import demo/"
 "$python" manage.py import_articles demo/
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: lint and types, then the whole suite (tests and doctests) twice, on SQLite and
-# on a throwaway PostgreSQL 15 cluster.
+# `make test`: lint and types, then the whole suite (tests and doctests) twice: on SQLite with
+# the embedded Whoosh engine, and on a throwaway PostgreSQL 15 cluster with the PostgreSQL
+# search engine (the production pair). Installs what is missing first: requirements-dev.txt
+# into .venv, Debian's chromium and postgresql-15 (as root or with password-less sudo).
 # Needs no stdin; works as root (PostgreSQL then runs as the `postgres` system user).
 # Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k search -x`.
 set -euo pipefail
@@ -8,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 scripts/venv.sh -r requirements-dev.txt
 scripts/chromium.sh
+# PostgreSQL 15 from Debian when missing (prints what it installs first); PG_BIN overrides.
+pg_bin=$(scripts/postgresql.sh)
 
 # Lint and types first: cheap, and a finding fails the run like a failing test.
 echo "==> make lint"
@@ -26,15 +30,6 @@ fi
 corpora=${CORPORA_DIR:-../shared/corpora}
 if [[ ! -f $corpora/en_reuters21578.jsonl ]]; then
     echo "error: test corpora not found in $corpora; set CORPORA_DIR to the shared corpora folder" >&2
-    exit 1
-fi
-
-pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
-if [[ ! -x $pg_bin/initdb ]] && command -v initdb >/dev/null; then
-    pg_bin=$(dirname "$(readlink -f "$(command -v initdb)")")
-fi
-if [[ ! -x $pg_bin/initdb || ! -x $pg_bin/pg_ctl ]]; then
-    echo "error: PostgreSQL 15 server binaries not found (looked in $pg_bin); set PG_BIN" >&2
     exit 1
 fi
 
@@ -149,9 +144,10 @@ PY
 }
 
 pytest_args=("$@")
-run_suite sqlite -u DATABASE_URL
+run_suite sqlite -u DATABASE_URL SEARCH_ENGINE=articles.search.backend.LockingWhooshEngine
 start_postgres
-run_suite postgresql DATABASE_URL="postgres://newsarchive@127.0.0.1:$pg_port/newsarchive"
+run_suite postgresql DATABASE_URL="postgres://newsarchive@127.0.0.1:$pg_port/newsarchive" \
+    SEARCH_ENGINE=articles.search.postgres.PostgresEngine
 
 echo
 echo "==> summary"

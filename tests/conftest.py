@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import override_settings
 
-from tests.paths import DEMO, DEMO_FILES
+from tests.paths import DEMO, DEMO_FILES, corpora_problem
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -52,6 +52,16 @@ CHROMIUM_ARGS = [
 
 # pytest-django's default "localhost" may resolve to ::1; keep the live server on IPv4 loopback.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Many tests read the shared corpora: without them, one clear message instead of a
+    # FileNotFoundError traceback per test (issue #17).
+    from django.conf import settings
+
+    problem = corpora_problem(Path(settings.CORPORA_DIR))
+    if problem:
+        pytest.exit(f"error: {problem}", returncode=4)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -133,6 +143,38 @@ def search_index(tmp_path: Path) -> Iterator[Path]:
         finally:
             connections.connections_info = original
     connections.reload("default")
+
+
+WHOOSH_ENGINE = "articles.search.backend.LockingWhooshEngine"
+POSTGRES_ENGINE = "articles.search.postgres.PostgresEngine"
+
+
+@pytest.fixture
+def search_engine() -> str:
+    """The engine this run searches with: "whoosh" or "postgres" (settings.SEARCH_ENGINE,
+    which follows the database). Tests of behaviour that differs branch on it."""
+    from django.conf import settings
+
+    engine = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"]
+    return {WHOOSH_ENGINE: "whoosh", POSTGRES_ENGINE: "postgres"}[engine]
+
+
+@pytest.fixture
+def whoosh_engine(search_index: Path) -> Iterator[Path]:
+    """The embedded Whoosh engine, whatever the database: tests of Whoosh's own behaviour
+    (its folder on disk) run on SQLite and on PostgreSQL alike."""
+    from django.conf import settings
+    from haystack import connections
+
+    conf = settings.HAYSTACK_CONNECTIONS["default"]
+    engine = conf["ENGINE"]
+    conf["ENGINE"] = WHOOSH_ENGINE
+    connections.reload("default")
+    try:
+        yield search_index
+    finally:
+        conf["ENGINE"] = engine
+        connections.reload("default")
 
 
 @pytest.fixture

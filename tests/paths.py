@@ -22,3 +22,18 @@ DEMO_FILES = {
 def demo_text(seed: str) -> str:
     """The raw text of one demo page."""
     return (DEMO / DEMO_FILES[seed]).read_text(encoding="utf-8")
+
+
+# A file every corpus-reading test needs; scripts/test.sh checks the same one.
+CORPORA_PROBE = "en_reuters21578.jsonl"
+
+
+def corpora_problem(folder: Path) -> str | None:
+    """Why the shared corpora cannot be read from `folder` (settings.CORPORA_DIR), or None."""
+    if (folder / CORPORA_PROBE).is_file():
+        return None
+    return (
+        f"the test corpora are not in {folder} (no {CORPORA_PROBE}): set CORPORA_DIR to the "
+        "shared corpora folder (by default ../shared/corpora beside the checkout), e.g. "
+        "CORPORA_DIR=/path/to/corpora make test-fast"
+    )

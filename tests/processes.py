@@ -40,6 +40,7 @@ def environment(**extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url(),
+        "SEARCH_ENGINE": settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"],
         "WHOOSH_PATH": settings.HAYSTACK_CONNECTIONS["default"]["PATH"],
         "VAR_DIR": str(settings.VAR_DIR),
         "DEBUG": "1",

@@ -2,7 +2,7 @@
 
 Layers, lowest first (a module may import its own package and any lower layer):
 text → models, concepts → indexing/search_indexes → topics, entities, concepts.store →
-stories → ingest, search →
+stories → ingest, search → feeds →
 the app's web and admin modules → evaluation → management commands.
 Packages on one layer do not import each other; runtime code never imports evaluation.
 """
@@ -30,8 +30,9 @@ LAYERS = {
     "articles.stories": 4,
     "articles.ingest": 5,
     "articles.search": 5,
-    "articles.evaluation": 7,
-    "articles.management": 8,
+    "articles.feeds": 6,
+    "articles.evaluation": 8,
+    "articles.management": 9,
 }
 
 
@@ -80,12 +81,13 @@ APP_ROOT = {
     "urls",
     "views",
     "worker",
+    "workspace",  # the analyst's pages: downloads, accounts, saved searches, comparisons
 }
 
 
 def layer(name: str) -> tuple[str, int]:
     if name.removeprefix("articles.").split(".")[0] in APP_ROOT:
-        return "articles (web and admin)", 6
+        return "articles (web and admin)", 7
     for prefix, rank in sorted(LAYERS.items(), key=lambda item: -len(item[0])):
         if name == prefix or name.startswith(prefix + "."):
             return prefix, rank

@@ -70,7 +70,7 @@ def _words(text: str, language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     lowered = WORD.findall(nfc(text).lower())
     folded = [fold(word) for word in lowered]
     if language == "en":
-        return tuple(_singular(word) for word in folded), tuple(_singular(word) for word in folded)
+        return tuple(map(_singular, lowered)), tuple(map(_singular, folded))
     return tuple(lowered), tuple(folded)
 
 

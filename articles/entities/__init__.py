@@ -14,7 +14,6 @@ from articles.entities.registry import (
 from articles.entities.store import (
     EntityProfile,
     KnownNames,
-    MonthCount,
     accept,
     current_linker,
     known_names,
@@ -38,7 +37,6 @@ __all__ = [
     "Links",
     "accept",
     "MentionSpan",
-    "MonthCount",
     "RegistryError",
     "country_records",
     "current_linker",

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from articles.entities.candidates import CandidateName, quote
@@ -31,7 +30,7 @@ from articles.models import (
     Source,
     Visibility,
 )
-from articles.text import article_text
+from articles.text import Chart, article_text, continuous
 
 
 def sync_registry(records: Iterable[EntityRecord]) -> tuple[int, int]:
@@ -215,29 +214,23 @@ def reject(entities: Iterable[Entity]) -> int:
 
 
 @dataclass(frozen=True)
-class MonthCount:
-    month: date
-    count: int
-    height: int  # percent of the busiest month
-
-
-@dataclass(frozen=True)
 class EntityProfile:
     entity: Entity
-    articles: list[Article]
-    by_month: list[MonthCount]
+    articles: QuerySet[Article]  # newest first, unsliced: the page pages it
+    chart: Chart  # mentions per month (per year past fifteen years), empty months included
     related: list[tuple[Entity, int]]  # entities named in the same articles, most shared first
     languages: dict[str, int]
 
 
-def profile(entity: Entity, limit: int = 50) -> EntityProfile:
-    """What the entity page shows: its articles, mentions per month, its company."""
+def profile(entity: Entity) -> EntityProfile:
+    """What the entity page shows: its articles, mentions over time, its company."""
     mentions = Mention.objects.filter(entity=entity, article__visibility=Visibility.PUBLISHED)
-    articles = list(
+    articles = (
         Article.objects.visible()
         .filter(mentions__entity=entity)
         .select_related("source")
-        .order_by("-published", "-id")[:limit]
+        .prefetch_related("mentions__entity")
+        .order_by(F("published").desc(nulls_last=True), "-id")
     )
     months = (
         mentions.exclude(article__published=None)
@@ -246,8 +239,7 @@ def profile(entity: Entity, limit: int = 50) -> EntityProfile:
         .annotate(n=Sum("count"))
         .order_by("month")
     )
-    peak = max((row["n"] for row in months), default=1)
-    by_month = [MonthCount(row["month"], row["n"], round(100 * row["n"] / peak)) for row in months]
+    chart = continuous(((row["month"], row["n"]) for row in months), finest="month")
     shared = (
         Mention.objects.filter(
             article__mentions__entity=entity, article__visibility=Visibility.PUBLISHED
@@ -260,7 +252,7 @@ def profile(entity: Entity, limit: int = 50) -> EntityProfile:
     others = Entity.objects.in_bulk([row["entity"] for row in shared])
     languages = dict(mentions.values_list("article__language").annotate(n=Count("id")))
     return EntityProfile(
-        entity, articles, by_month, [(others[row["entity"]], row["n"]) for row in shared], languages
+        entity, articles, chart, [(others[row["entity"]], row["n"]) for row in shared], languages
     )
 
 

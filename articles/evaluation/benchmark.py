@@ -1,7 +1,12 @@
 """A search benchmark on real corpora: build N articles, index them, time the search view.
 
-Figures are ratios against a baseline measured in the same run (the same queries without
-facets and timeline), because these machines are shared and absolute times are noisy.
+Each engine the database allows is timed in one run (Whoosh always; PostgreSQL full-text
+search on a PostgreSQL database), on the same articles: its index build, and the view's
+p50/p95. Figures are ratios against baselines measured in the same run, because these
+machines are shared and absolute times are noisy: the same queries without facets and
+timeline; a raw Whoosh query over the same index (one folded field, the top 20 stored
+documents, nothing else: what the engine costs alone); and three-word queries against
+twenty-word ones (a pasted headline) made from the same articles.
 """
 
 from __future__ import annotations
@@ -11,16 +16,21 @@ import json
 import statistics
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import cycle, islice
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
 from haystack import connections
+from whoosh.qparser import PlusMinusPlugin, QueryParser
 
 from articles.models import Article, IndexQueue, Precision, Source
+from articles.search.backend import LockingWhooshBackend
+from articles.text import words
 
 QUERIES = [
     "nato",
@@ -37,6 +47,8 @@ QUERIES = [
     "election",
 ]
 CORPORA = ("en_bbc_news.jsonl", "vi_vntc_sample.jsonl", "en_reuters21578.jsonl")
+WHOOSH = "articles.search.backend.LockingWhooshEngine"
+POSTGRES = "articles.search.postgres.PostgresEngine"
 
 
 @dataclass(frozen=True)
@@ -46,8 +58,44 @@ class Timing:
     p95: float
 
 
-def build(corpora: Path, count: int, batch: int = 2_000) -> int:
-    """Fill the database with `count` articles cycled from the corpora; index them in bulk."""
+def engines() -> dict[str, str]:
+    """The engines this database can serve, by name: PostgreSQL's needs PostgreSQL."""
+    found = {"whoosh": WHOOSH}
+    if connection.vendor == "postgresql":
+        found["postgresql"] = POSTGRES
+    return found
+
+
+@contextmanager
+def engine(path: str) -> Iterator[None]:
+    """Search (and index) through this haystack engine for the block."""
+    conf = settings.HAYSTACK_CONNECTIONS["default"]
+    previous = conf["ENGINE"]
+    conf["ENGINE"] = path
+    connections.reload("default")
+    try:
+        yield
+    finally:
+        conf["ENGINE"] = previous
+        connections.reload("default")
+
+
+def rebuild_index(batch: int = 2_000) -> float:
+    """Empty the current engine's index and index every article: seconds taken."""
+    start = time.perf_counter()
+    connections["default"].get_backend().clear()
+    index_all(batch)
+    if connection.vendor == "postgresql":
+        # Statistics for the planner now, as autovacuum would after a bulk load anyway: the
+        # searches timed next must not run on the plans for an empty table.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_searchdocument")
+    return time.perf_counter() - start
+
+
+def build(corpora: Path, count: int, batch: int = 2_000, index: bool = True) -> int:
+    """Fill the database with `count` articles cycled from the corpora; with `index`, index
+    them in bulk with the current engine."""
     sources: dict[str, Source] = {}
     made = 0
     for chunk in _chunks(islice(_records(corpora), count), batch):
@@ -75,23 +123,31 @@ def build(corpora: Path, count: int, batch: int = 2_000) -> int:
             Article.objects.bulk_create(articles)
         made += len(articles)
     IndexQueue.objects.all().delete()
-    index_all(batch)
+    if index:
+        index_all(batch)
     return made
 
 
 def index_all(batch: int) -> None:
-    """Index every article through one Whoosh writer and one commit.
+    """Index every article in bulk: on Whoosh through one writer and one commit, on another
+    engine (PostgreSQL) `batch` documents per backend.update() (one INSERT each).
 
-    backend.update() commits per call, and every commit merges segments: building 100,000
-    documents that way rewrites the growing index again and again (hours here). One writer
-    sorts postings in memory, spilling to disk past `limitmb`, and writes one segment.
+    backend.update() commits per call on Whoosh, and every commit merges segments: building
+    100,000 documents that way rewrites the growing index again and again (hours here). One
+    writer sorts postings in memory, spilling to disk past `limitmb`, and writes one segment.
     """
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Article)
+    queryset = index.index_queryset().order_by("pk")
+    if not isinstance(backend, LockingWhooshBackend):
+        last = 0
+        while page := list(queryset.filter(pk__gt=last)[:batch]):
+            backend.update(index, page)
+            last = page[-1].pk
+        return
     backend.setup()
     writer = backend.index.writer(limitmb=512)
     try:
-        queryset = index.index_queryset().order_by("pk")
         last = 0
         while page := list(queryset.filter(pk__gt=last)[:batch]):
             for article in page:
@@ -119,6 +175,69 @@ def time_search(client: Client, rounds: int) -> list[Timing]:
         Timing(label, statistics.median(values) * 1000, _p95(values) * 1000)
         for label, values in samples.items()
     ]
+
+
+def time_raw(
+    client: Client, rounds: int
+) -> tuple[list[tuple[str, Timing, Timing]], Timing, Timing]:
+    """The search page (facets, as a reader gets it) and a raw Whoosh query over the same
+    index, interleaved: per query (query, view, raw), then view and raw over all queries."""
+    backend = connections["default"].get_backend()
+    backend.setup()
+    parser = QueryParser("text", schema=backend.index.schema)
+    parser.add_plugin(PlusMinusPlugin())
+    view: dict[str, list[float]] = {q: [] for q in QUERIES}
+    raw: dict[str, list[float]] = {q: [] for q in QUERIES}
+    for _ in range(rounds):
+        for q in QUERIES:
+            start = time.perf_counter()
+            response = client.get("/search/", {"q": q})
+            view[q].append(time.perf_counter() - start)
+            assert response.status_code == 200, response.status_code
+            start = time.perf_counter()
+            searcher = backend.index.refresh().searcher()
+            try:
+                hits = searcher.search(parser.parse(q), limit=20)
+                [hit.fields() for hit in hits]
+                len(hits)
+            finally:
+                searcher.close()
+            raw[q].append(time.perf_counter() - start)
+    per_query = [(q, _timing(q, view[q]), _timing(q, raw[q])) for q in QUERIES]
+    every_view = [t for q in QUERIES for t in view[q]]
+    every_raw = [t for q in QUERIES for t in raw[q]]
+    return per_query, _timing("search view", every_view), _timing("raw Whoosh", every_raw)
+
+
+def long_queries(count: int = 8) -> list[tuple[str, str]]:
+    """(three-word, twenty-word) queries from the openings of indexed articles' bodies."""
+    made = []
+    for body in Article.objects.order_by("pk").values_list("body", flat=True)[: count * 20]:
+        found = [w for w in words(body) if not w.isdigit()]
+        if len(found) >= 20:
+            made.append((" ".join(found[:3]), " ".join(found[:20])))
+        if len(made) == count:
+            break
+    return made
+
+
+def time_lengths(client: Client, rounds: int) -> tuple[Timing, Timing]:
+    """The search page for three-word and twenty-word queries, interleaved."""
+    short: list[float] = []
+    long: list[float] = []
+    pairs = long_queries()
+    for _ in range(rounds):
+        for three, twenty in pairs:
+            for q, samples in ((three, short), (twenty, long)):
+                start = time.perf_counter()
+                response = client.get("/search/", {"q": q})
+                samples.append(time.perf_counter() - start)
+                assert response.status_code == 200, response.status_code
+    return _timing("3-word queries", short), _timing("20-word queries", long)
+
+
+def _timing(label: str, values: list[float]) -> Timing:
+    return Timing(label, statistics.median(values) * 1000, _p95(values) * 1000)
 
 
 def _p95(values: list[float]) -> float:

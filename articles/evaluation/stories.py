@@ -18,6 +18,12 @@ Labelled sets, all built from real text (nothing here is written by this project
 - xling: XQuAD's 120 English paragraphs and their professional Vietnamese translations, as 240
   articles of one day (see evaluate_crossing): recall over the translation pairs, precision
   over every pair put together, paragraphs of one Wikipedia article counting as related.
+- sections: the other VNTC articles, one outlet's feed over a few weeks (see evaluate_sections).
+
+Under each set's stories a second line says how mixed the stories are: of the pairs of articles
+that share a story, the share whose topics differ (the top topic the classifier assigned; for
+VNTC and BBC also the corpus's own section), and the largest story (articles, days spanned).
+One event's coverage rarely crosses sections, so a high share means stories chain.
 
 Articles are imported through the real ingest path (extraction, topics, entity linking,
 grouping) into the current database, which must be empty: `make evaluate-stories` gives it
@@ -29,7 +35,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -38,12 +44,35 @@ from typing import Any
 
 from articles.indexing import deferred_indexing
 from articles.ingest import IngestError, RawInput, ingest
-from articles.models import Article, IndexQueue
+from articles.models import Article, ArticleTopic, IndexQueue
 from articles.text import first_sentence
 
 SEED_STORIES = [{"000", "003", "004"}, {"001"}, {"002"}]
 _NOT_EVENTS = {"earn", "acq"}
 _EVERYWHERE = {"places:usa"}  # tagged on most of the wire: sharing it says nothing
+
+
+@dataclass(frozen=True)
+class TopicMix:
+    """How mixed a set's stories are: pairs of articles in one story whose topics differ."""
+
+    name: str
+    pairs: int  # pairs of articles that share a story
+    assigned: int  # of them, pairs whose top assigned topics differ
+    gold: int | None  # of them, pairs whose corpus sections differ (None: the corpus has none)
+    largest: int  # articles in the largest story
+    span: int  # days spanned by the longest story
+
+    def line(self) -> str:
+        def share(n: int) -> str:
+            return f"{n / self.pairs:.3f}" if self.pairs else "-"
+
+        gold = f"  gold {share(self.gold)}" if self.gold is not None else ""
+        return (
+            f"  {self.name:16} story pairs {self.pairs:6}  topics differ: assigned "
+            f"{share(self.assigned)}{gold}  largest story {self.largest} articles, "
+            f"{self.span} days"
+        )
 
 
 @dataclass(frozen=True)
@@ -97,7 +126,7 @@ def pairwise(
     return PairScore(name, len(keys), gold, made, correct)
 
 
-def evaluate_seeds(demo: Path) -> list[PairScore]:
+def evaluate_seeds(demo: Path) -> list[PairScore | TopicMix]:
     from articles.ingest import read_inputs, read_manifest
 
     manifest = read_manifest(demo / "manifest.jsonl")
@@ -109,10 +138,13 @@ def evaluate_seeds(demo: Path) -> list[PairScore]:
     gold = {seed: n for n, story in enumerate(SEED_STORIES) for seed in story}
     stories = _stories(keys)
     predicted = {seed: stories[by_seed[seed]] for seed in seeds}
-    return [pairwise("seeds", seeds, predicted, lambda a, b: gold[a] == gold[b])]
+    return [
+        pairwise("seeds", seeds, predicted, lambda a, b: gold[a] == gold[b]),
+        mix("seeds", keys),
+    ]
 
 
-def evaluate_reuters(corpora: Path, days: int) -> list[PairScore]:
+def evaluate_reuters(corpora: Path, days: int) -> list[PairScore | TopicMix]:
     records = [
         r
         for r in _read(corpora / "en_reuters21578.jsonl")
@@ -141,10 +173,10 @@ def evaluate_reuters(corpora: Path, days: int) -> list[PairScore]:
         return info[a]["date"][:10] == info[b]["date"][:10] or same(a, b)
 
     score = pairwise("reuters", keys, _stories(keys), same, judged)
-    return [replace(score, refused=len(chosen) - len(keys))]
+    return [replace(score, refused=len(chosen) - len(keys)), mix("reuters", keys)]
 
 
-def evaluate_duplicates(corpora: Path) -> list[PairScore]:
+def evaluate_duplicates(corpora: Path) -> list[PairScore | TopicMix]:
     records = _read(corpora / "en_bbc_news.jsonl")
     families = {r["duplicate_of"] for r in records if r.get("duplicate_of")}
     marked = [r for r in records if r["id"] in families or r.get("duplicate_of")]
@@ -159,18 +191,16 @@ def evaluate_duplicates(corpora: Path) -> list[PairScore]:
     return [
         pairwise("bbc copies", keys, _copies(keys), same),
         pairwise("bbc stories", keys, _stories(keys), same),
+        mix("bbc", keys, {f"corpus:{r['id']}": r["topic"] for r in chosen}),
     ]
 
 
-def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore]:
+def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore | TopicMix]:
     """Vietnamese: VNTC marks no duplicates, so reprints are made the way aggregators make them
     (closing paragraph dropped, a credit line added, another source, a day later) for half
     of `count` articles spread over the corpus's ten topics. All are dated within one week, so
     the unrelated articles of each topic also test that grouping keeps different news apart."""
-    records = _read(corpora / "vi_vntc_sample.jsonl")
-    chosen = [r for r in records if r["body"].count("\n\n") >= 2][:: max(1, len(records) // count)][
-        :count
-    ]
+    chosen = _reprinted(_read(corpora / "vi_vntc_sample.jsonl"), count)
     items, root = [], {}
     for n, record in enumerate(chosen):
         day = date(2006, 1, 2) + timedelta(days=n % 7)
@@ -195,15 +225,18 @@ def evaluate_reprints(corpora: Path, count: int = 300) -> list[PairScore]:
     def same(a: str, b: str) -> bool:
         return root[a] == root[b]
 
+    sections = {f"corpus:{r['id']}": r["topic"] for r in chosen}
+    sections.update({f"corpus:{r['id']}-reprint": r["topic"] for r in chosen})
     return [
         pairwise("vntc reprints", keys, _copies(keys), same),
         pairwise("vntc stories", keys, _stories(keys), same),
+        mix("vntc", keys, sections),
     ]
 
 
 def evaluate_crossing(
     corpora: Path, wiki_articles: int | None = None, day: date = date(2024, 5, 6)
-) -> list[PairScore]:
+) -> list[PairScore | TopicMix]:
     """Translations must share a story (recall over the 120 pairs); paragraphs of different
     Wikipedia articles must not (precision over all pairs put together). All 240 are of one
     day and come in a seeded shuffle, so neither the date nor the order pairs them.
@@ -238,6 +271,67 @@ def evaluate_crossing(
     return [
         replace(everything, gold_pairs=translations.gold_pairs, recalled=translations.correct_pairs)
     ]
+
+
+def evaluate_sections(corpora: Path, days: int = 60, reprinted: int = 300) -> list[TopicMix]:
+    """One outlet's feed: the VNTC articles evaluate_reprints leaves out (about 2,700 from ten
+    sections), in a fixed shuffled order, given days in arrival order over `days` days (about
+    45 a day). The articles come from two years of four newspapers, so few pairs are one
+    event: stories that grow large or mix sections show articles chaining from one neighbour
+    to the next, as on the real outlet of issue #18."""
+    records = _read(corpora / "vi_vntc_sample.jsonl")
+    taken = {r["id"] for r in _reprinted(records, reprinted)}
+    chosen = [r for r in records if r["id"] not in taken]
+    random.Random(18).shuffle(chosen)
+    start = date(2005, 3, 1)
+    keys = _import(
+        _raw({**r, "date": (start + timedelta(days=n * days // len(chosen))).isoformat()})
+        for n, r in enumerate(chosen)
+    )
+    return [mix("vntc sections", keys, {f"corpus:{r['id']}": r["topic"] for r in chosen})]
+
+
+def mix(name: str, keys: list[str], sections: dict[str, str] | None = None) -> TopicMix:
+    """TopicMix of the stories the articles `keys` were filed in (`sections`: key -> the
+    corpus's own topic)."""
+    rows = list(
+        Article.objects.filter(key__in=keys).values_list("pk", "key", "story_id", "published")
+    )
+    top: dict[int, str] = {}
+    for article, slug, _ in (
+        ArticleTopic.objects.filter(article__in=[r[0] for r in rows])
+        .order_by("article", "-score", "topic__slug")
+        .values_list("article", "topic__slug", "score")
+    ):
+        top.setdefault(article, slug)
+    stories: dict[int, list[tuple[int, str, date | None]]] = defaultdict(list)
+    for pk, key, story, published in rows:
+        if story is not None:
+            stories[story].append((pk, key, published))
+    pairs = assigned = gold = largest = span = 0
+    for members in stories.values():
+        pairs += _pairs(len(members))
+        assigned += _pairs(len(members)) - sum(
+            map(_pairs, Counter(top.get(pk, "") for pk, _, _ in members).values())
+        )
+        if sections is not None:
+            gold += _pairs(len(members)) - sum(
+                map(_pairs, Counter(sections.get(key, "") for _, key, _ in members).values())
+            )
+        dated = sorted(day for _, _, day in members if day)
+        largest = max(largest, len(members))
+        span = max(span, (dated[-1] - dated[0]).days if dated else 0)
+    return TopicMix(name, pairs, assigned, gold if sections is not None else None, largest, span)
+
+
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def _reprinted(records: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """The `count` VNTC articles evaluate_reprints reprints, spread over the corpus."""
+    usable = [r for r in records if r["body"].count("\n\n") >= 2]
+    return usable[:: max(1, len(records) // count)][:count]
 
 
 def _import(items: Iterable[RawInput]) -> list[str]:

@@ -17,7 +17,7 @@ from articles.indexing.queue import (
     stale_hidden,
     write_documents,
 )
-from articles.indexing.verify import Differences, verify
+from articles.indexing.verify import Differences, signature_of, verify
 
 __all__ = [
     "BATCH",
@@ -33,6 +33,7 @@ __all__ = [
     "queue_status",
     "queued_together",
     "requeue_all",
+    "signature_of",
     "stale_hidden",
     "verify",
     "write_documents",

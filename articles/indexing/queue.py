@@ -176,7 +176,7 @@ def write_documents(article_ids: list[int]) -> None:
     if apply is not None:
         apply(index, current, removed)
         return
-    # Another engine (Elasticsearch, Solr): haystack's portable calls.
+    # An engine without apply(): haystack's portable calls.
     if current:
         backend.update(index, current)
     for identifier in removed:

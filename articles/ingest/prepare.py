@@ -110,6 +110,11 @@ def _extract(item: RawInput) -> Extracted:
     fields = item.fields
     url = _text(fields.get("url")) or None
     if item.format == "html":
+        if fields.get("body"):
+            # A fetched page whose text was already found (articles/feeds, trafilatura):
+            # the noise rules and dates run on that text, the HTML stays the raw input.
+            title = _text(fields.get("title"))
+            return extract_text(article_text(title, _text(fields["body"])), url=url)
         return extract_html(item.raw, url=url)
     if item.format == "json":
         if fields.get("html"):

@@ -6,8 +6,8 @@ second process writes (remove) or hands the write to a thread that may never fin
 WRITE_LOCK_TIMEOUT seconds, and raises if it cannot get it: the caller
 (articles.indexing) keeps the change queued and retries, so nothing is lost.
 
-Only this module knows about Whoosh. Elasticsearch or Solr deployments set SEARCH_ENGINE to
-haystack's engine for them and never load this file.
+Only this module knows about Whoosh. A deployment on PostgreSQL searches with
+articles/search/postgres.py instead and never loads this file.
 """
 
 from __future__ import annotations
@@ -271,6 +271,12 @@ class LockingWhooshBackend(WhooshSearchBackend):
     def _search(
         self, query_string: str, start_offset: int = 0, end_offset: int | None = None, **kwargs: Any
     ) -> dict[str, Any]:
+        if len(self.build_models_list()) == 1:
+            # haystack limits every search to the registered models with a "narrow query",
+            # which Whoosh runs as a search of its own, scoring and sorting every document of
+            # the model (the whole index) on each search: 0.1 s of a 0.13 s search at 5,000
+            # articles. With one model indexed, every document is of that model already.
+            kwargs = {**kwargs, "models": None, "limit_to_registered_models": False}
         # haystack asks Whoosh for page int(start / length) + 1, which is the wrong page
         # when start is not a multiple of the length (haystack refills its cache in steps
         # of 10). Ask for a page size that divides start, then trim.

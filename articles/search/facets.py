@@ -1,9 +1,9 @@
 """Facets and the timeline: engine counts turned into labelled, clickable values.
 
 Counting is the engine's job, asked for through haystack's portable `SearchQuerySet.facet()`
-(Whoosh via haystack's FieldFacet support, Elasticsearch and Solr natively), so the counts
-are exact over the whole result set, not the current page. Only labels and links are worked
-out here, in Python, with one database query per facet that needs names.
+(Whoosh via haystack's FieldFacet support, PostgreSQL by GROUP BY over the matching rows), so
+the counts are exact over the whole result set, not the current page. Only labels and links
+are worked out here, in Python, with one database query per facet that needs names.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import get_language
+
 from articles.models import Entity, Language, Source, Topic
 from articles.search.params import FACETS, YEAR_FIELD, SearchParams, narrowed_to, toggled
+from articles.text import period_label
 
 # Long facets (entities) show their most frequent values only; counts stay exact.
 _MAX_VALUES = 15
@@ -52,6 +55,8 @@ class Timeline:
     granularity: str  # "year" | "month" | "day"
     bars: list[Bar]
     undated: int
+    # Matches per publication day, oldest first (comparisons regroup several searches).
+    days: tuple[tuple[date, int], ...] = ()
 
 
 Counts = dict[str, list[tuple[object, int]]]
@@ -145,7 +150,7 @@ def build_timeline(
             )
         )
         cursor = end + timedelta(days=1)
-    return Timeline(granularity, bars, total - sum(days.values()))
+    return Timeline(granularity, bars, total - sum(days.values()), tuple(sorted(days.items())))
 
 
 def _period(day: date, granularity: str) -> tuple[date, date]:
@@ -158,11 +163,8 @@ def _period(day: date, granularity: str) -> tuple[date, date]:
 
 
 def _bar_label(start: date, granularity: str) -> str:
-    if granularity == "year":
-        return str(start.year)
-    if granularity == "month":
-        return start.strftime("%b %Y")
-    return start.isoformat()
+    # The pages' one date format (issue #17), not a format of the timeline's own.
+    return period_label(start, granularity, get_language() or "en")
 
 
 def _labels(name: str, values: list[str]) -> dict[str, str]:

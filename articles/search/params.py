@@ -66,6 +66,10 @@ class SearchParams:
     # True: words match only with the diacritics typed ("bật" is not "bat" or "bắt").
     exact_accents: bool = False
     sort: str = "relevance"  # or "newest", "oldest"
+    # False: hits carry no snippet (downloads, feeds: the text goes out whole anyway).
+    snippets: bool = True
+    # Only articles with a larger id (saved searches: what arrived since a mark).
+    after_id: int | None = None
 
     @property
     def query(self) -> Query:

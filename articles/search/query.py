@@ -21,7 +21,7 @@ fails, and the parsed query prints back in this syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
@@ -123,16 +123,33 @@ def parse(q: str, units: bool = True) -> Query:
 
 
 def to_sq(
-    query: Query, sources: dict[str, list[int]] | None = None, exact_accents: bool = False
+    query: Query,
+    sources: dict[str, list[int]] | None = None,
+    exact_accents: bool = False,
+    alternatives: Sequence[tuple[tuple[int, ...], SQ]] = (),
 ) -> tuple[SQ | None, list[SQ]]:
     """The query as haystack SQ objects, (must match, must not match): portable to every
     haystack backend. `sources` maps a `source:` value to the ids it names (None: none);
-    `exact_accents` matches words only with the diacritics typed."""
+    `exact_accents` matches words only with the diacritics typed; `alternatives` gives,
+    for runs of the query's top-level items (by index), a condition that may match instead
+    (a concept's terms in the other language, search/concepts.py)."""
     if query.root is None:
         return None, []
     how = _How(sources or {}, exact_accents)
     items = query.root.items if isinstance(query.root, All) else (query.root,)
-    positive = [_sq(item, how) for item in items if not isinstance(item, Not)]
+    instead: dict[tuple[int, ...], SQ] = {}
+    for span, condition in alternatives:
+        instead[span] = instead[span] | condition if span in instead else condition
+    grouped = {index for span in instead for index in span}
+    positive = [
+        _sq(item, how)
+        for index, item in enumerate(items)
+        if not isinstance(item, Not) and index not in grouped
+    ]
+    positive += [
+        reduce(and_, [_sq(items[index], how) for index in span]) | condition
+        for span, condition in instead.items()
+    ]
     # An exclusion removes every form the search would match, folded or exact.
     negative = [_sq(item.item, _How(how.sources, False)) for item in items if isinstance(item, Not)]
     return (reduce(and_, positive) if positive else None), negative

@@ -13,10 +13,12 @@ from haystack.exceptions import SearchBackendError
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
+from articles.concepts.store import current_glossary
 from articles.entities import current_linker
 from articles.indexing import stale_hidden
 from articles.models import Article, Entity, Source
 from articles.search.budget import SearchUnavailable, time_budget
+from articles.search.concepts import ConceptExpansion, expand_concepts
 from articles.search.facets import Facet, Timeline, build_facets, build_timeline
 from articles.search.params import (
     BY_NAME,
@@ -50,6 +52,7 @@ class Results:
     facets: list[Facet] = field(default_factory=list)
     timeline: Timeline | None = None
     expansions: list[Entity] = field(default_factory=list)
+    concepts: list[ConceptExpansion] = field(default_factory=list)
 
     @property
     def page(self) -> int:
@@ -67,14 +70,15 @@ class Results:
         return max(0, self.params.offset - self.params.limit)
 
 
-def run(params: SearchParams) -> Results:
+def run(params: SearchParams, budget: float | None = None) -> Results:
     """Search the index; hidden articles never come back (see ArticleIndex.read_queryset).
 
-    Raises SearchTimeout past settings.SEARCH_TIME_BUDGET seconds and SearchUnavailable when
-    the engine cannot answer; pages answer both with a message (HTTP 503), never a 500.
+    Raises SearchTimeout past settings.SEARCH_TIME_BUDGET seconds (or `budget`) and
+    SearchUnavailable when the engine cannot answer; pages answer both with a message
+    (HTTP 503), never a 500.
     """
     try:
-        with time_budget(settings.SEARCH_TIME_BUDGET):
+        with time_budget(settings.SEARCH_TIME_BUDGET if budget is None else budget):
             return _run(params)
     except (OSError, SearchBackendError) as exc:
         log.exception("search failed")
@@ -83,7 +87,14 @@ def run(params: SearchParams) -> Results:
 
 def _run(params: SearchParams) -> Results:
     query = params.query
-    condition, exclusions = to_sq(query, _sources(source_values(query)), params.exact_accents)
+    # The query's concepts also match in the other language (search/concepts.py).
+    concepts = [] if params.literal or not params.q else expand_concepts(query, current_glossary())
+    condition, exclusions = to_sq(
+        query,
+        _sources(source_values(query)),
+        params.exact_accents,
+        [(concept.items, concept.condition) for concept in concepts],
+    )
     if params.q and condition is None and not exclusions:
         return Results(params)  # punctuation or lone operators only: nothing to look for
     expansions = [] if params.literal or condition is None else _named_entities(query)
@@ -103,23 +114,25 @@ def _run(params: SearchParams) -> Results:
         for name in COUNTED_FIELDS:
             sqs = sqs.facet(name)
     loaded = sqs.load_all()
-    terms = folded_terms(query)
+    terms = folded_terms(query).union(*(concept.highlighted() for concept in concepts))
+    # Sorted by date, an engine reports each hit's sort key where the score was: no score.
+    scored = condition is not None and params.sort == "relevance"
     if params.collapse:
-        hits, total, matching = _collapsed(sqs, params, terms, scored=condition is not None)
+        hits, total, matching = _collapsed(sqs, params, terms, scored=scored)
     else:
         page = list(loaded[params.offset : params.offset + params.limit])  # runs the search once
         total = matching = loaded.count()
         hits = [
             Hit(
                 result.object,
-                (result.score or 0.0) if condition else 0.0,
-                snippet(result.object, terms),
+                (result.score or 0.0) if scored else 0.0,
+                snippet(result.object, terms) if params.snippets else SafeString(""),
             )
             for result in page
             if result.object is not None
         ]
     if not params.facets:
-        return Results(params, hits, total, expansions=expansions)
+        return Results(params, hits, total, expansions=expansions, concepts=concepts)
     counts = loaded.facet_counts().get("fields", {})
     # A facet with a selection is counted without its own filter, so its other values stay
     # visible and can be added (values of one facet combine with OR, facets with AND).
@@ -132,7 +145,7 @@ def _run(params: SearchParams) -> Results:
             )
     facets = build_facets(counts, params)
     timeline = build_timeline(counts.get(DAY_FIELD, []), matching, params)
-    return Results(params, hits, total, facets, timeline, expansions)
+    return Results(params, hits, total, facets, timeline, expansions, concepts)
 
 
 def _collapsed(
@@ -229,6 +242,8 @@ def _base(condition: SQ | None, exclusions: list[SQ], params: SearchParams) -> S
         sqs = sqs.filter(published__lte=params.date_to)
     if params.story:
         sqs = sqs.filter(story=Exact(params.story))
+    if params.after_id is not None:
+        sqs = sqs.filter(id_sort__gt=params.after_id)
     if not (params.copies or params.sources or params.story):
         sqs = sqs.filter(copy=0)
     return sqs

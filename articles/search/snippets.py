@@ -7,7 +7,6 @@ import re
 from functools import lru_cache
 from itertools import islice
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Language
@@ -35,14 +34,26 @@ def snippet(article: Article, terms: set[str], size: int = SNIPPET_WORDS) -> Saf
     window = tokens[start : start + size]
     pieces: list[str] = ["… " if start > 0 else ""]
     cursor = window[0].start()
+    # Text between marks is escaped in one piece: escaping word by word was a third of a
+    # search page's time (20 snippets of 40 words).
     for offset, token in enumerate(window, start):
-        pieces.append(escape(text[cursor : token.start()]))
-        word = escape(token.group())
-        pieces.append(f"<mark>{word}</mark>" if matched[offset] else word)
-        cursor = token.end()
+        if matched[offset]:
+            pieces.append(escape(text[cursor : token.start()]))
+            pieces.append(f"<mark>{escape(token.group())}</mark>")
+            cursor = token.end()
+    pieces.append(escape(text[cursor : window[-1].end()]))
     if start + size < len(tokens):
         pieces.append(" …")
     return mark_safe(re.sub(r"\s+", " ", "".join(pieces)).strip())
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text, as django.utils.html.escape gives it, without its lazy wrapping.
+
+    >>> escape("<a href='x'>&</a>")
+    '&lt;a href=&#x27;x&#x27;&gt;&amp;&lt;/a&gt;'
+    """
+    return html.escape(text, quote=True)
 
 
 def plain(snippet_html: str) -> str:

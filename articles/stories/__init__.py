@@ -1,20 +1,26 @@
-"""Stories: grouping rules (pure), filing and curators' edits (store), pages' read side."""
+"""Stories: grouping and copy rules (pure), filing and curators' edits (store), pages' read side."""
 
-from articles.stories import grouping
+from articles.stories import copies, grouping
 from articles.stories.pages import (
+    ArticlePage,
     Coverage,
     StoryProfile,
+    article_page,
     listing,
     opening,
     profile,
     related,
     story_articles,
+    timeline,
 )
 from articles.stories.store import file_article, merge, move, refresh, regroup
 
 __all__ = [
+    "ArticlePage",
     "Coverage",
     "StoryProfile",
+    "article_page",
+    "copies",
     "file_article",
     "grouping",
     "listing",
@@ -26,4 +32,5 @@ __all__ = [
     "regroup",
     "related",
     "story_articles",
+    "timeline",
 ]

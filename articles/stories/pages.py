@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
@@ -20,6 +20,7 @@ from articles.models import (
     Visibility,
 )
 from articles.stories.reasons import Tie, ties
+from articles.text import Chart, continuous
 from articles.text import sentences as split_sentences
 
 # "VOV.VN - ", "HOUSTON, March 2 - ": an outlet or dateline before the first sentence.
@@ -46,8 +47,7 @@ class StoryProfile:
     entities: list[tuple[Entity, int]]  # most named first, with how many articles name them
     topics: list[tuple[Topic, int]]
     related: list[Story]
-    # Why each article is here: what it shares with the others (#14, stories/reasons.py).
-    timeline: list[tuple[Article, Tie | None]] = field(default_factory=list)
+    chart: Chart  # articles per day (month, year for long stories), empty periods included
 
 
 def profile(story: Story) -> StoryProfile:
@@ -71,7 +71,6 @@ def profile(story: Story) -> StoryProfile:
     )
     topics = Topic.objects.in_bulk([row["topic"] for row in topic_rows])
     main = [row["entity"] for row in named[:5]]
-    why = ties(articles)
     return StoryProfile(
         story,
         articles,
@@ -81,7 +80,40 @@ def profile(story: Story) -> StoryProfile:
         [(entities[row["entity"]], row["n"]) for row in named],
         [(topics[row["topic"]], row["n"]) for row in topic_rows],
         related(story, main),
-        [(article, why.get(article.pk)) for article in articles],
+        continuous((a.published, 1) for a in articles if a.published is not None),
+    )
+
+
+def timeline(articles: list[Article], shown: Iterable[Article]) -> list[tuple[Article, Tie | None]]:
+    """The `shown` articles of a story (of `articles`, all of them), each with what it shares
+    with the others: why it is in the story (#14, stories/reasons.py)."""
+    why = ties(articles)
+    return [(article, why.get(article.pk)) for article in shown]
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """What an article page shows besides the article: what it names, its topics, its copies."""
+
+    article: Article
+    entities: list[tuple[Entity, int]]  # active entities it names, most mentioned first
+    topics: list[Topic]
+    copies: list[Article]  # its visible republished copies, oldest first
+
+
+def article_page(article: Article) -> ArticlePage:
+    """The article page's context: its entities (linked), topics, story and copies."""
+    mentions = (
+        Mention.objects.filter(article=article, entity__status=EntityStatus.ACTIVE)
+        .select_related("entity")
+        .order_by("-count", "entity__name_en", "entity")
+    )
+    copies = article.copies.visible().select_related("source").order_by("published", "id")
+    return ArticlePage(
+        article,
+        [(m.entity, m.count) for m in mentions],
+        list(article.topics.order_by("name_en")),
+        list(copies),
     )
 
 

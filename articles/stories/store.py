@@ -1,9 +1,9 @@
 """Stories in the database: file each new article, fold copies, and carry out curators' edits.
 
-The rules are in articles/stories/grouping.py (pure); this module finds the candidates they compare
-(through the Fingerprint and Mention tables, so filing one article costs a few indexed queries
-whatever the archive's size: grouping is incremental, never a re-clustering) and records the
-outcome. Curators' decisions are never undone by automatic grouping:
+The rules are in articles/stories/grouping.py and copies.py (pure). This module finds copies
+through the Fingerprint table, asks articles/stories/neighbours.py for the story an article
+joins (grouping is incremental, never a re-clustering) and records the outcome. Curators'
+decisions are never undone by automatic grouping:
 - an article a curator placed (moved, split off, merged) has `story_locked` and stays put;
 - a merged-away story receives nothing (its articles moved to the target, locked there);
 - a story a curator split off is `closed`: automatic grouping adds nothing to it (else the
@@ -14,40 +14,29 @@ outcome. Curators' decisions are never undone by automatic grouping:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from articles.indexing import deferred_indexing, enqueue
-from articles.models import (
-    Article,
-    Fingerprint,
-    Mention,
-    Precision,
-    Story,
-    Visibility,
-)
-from articles.stories import bilingual_store, grouping
-from articles.text import article_text
-from articles.topics import text_vector
+from articles.models import Article, Fingerprint, Story
+from articles.stories import bilingual_store, copies, neighbours
 
-_TOP_ENTITIES = 8  # candidates come through the article's rarest entities
-_MAX_CANDIDATES = 100
-_MIN_SHARED_FINGERPRINTS = 8  # of grouping.SKETCH_SIZE
+_COPY_CANDIDATES = 20
+_MIN_SHARED_FINGERPRINTS = 8  # of copies.SKETCH_SIZE
 
 
 def file_article(article: Article) -> Story:
     """Fold the article under its first publication if it is a copy, and put it in a story."""
     with transaction.atomic():
-        shingles = _shingles(article)
+        text = _copy_text(article)
         Fingerprint.objects.filter(article=article).delete()
         Fingerprint.objects.bulk_create(
-            Fingerprint(article=article, value=value) for value in grouping.sketch(shingles)
+            Fingerprint(article=article, value=value) for value in copies.sketch(text.shingles)
         )
         bridge = bilingual_store.remember(article)  # cross-language candidates (#14)
-        family = _fold_copies(article, shingles) or [article]
+        family = _fold_copies(article, text) or [article]
         old = article.story_id
         if article.story_locked and old:
             return refresh([old])[0]
@@ -58,7 +47,7 @@ def file_article(article: Article) -> Story:
             for a in family
             if a.story_id and a.pk != article.pk
         )
-        target, score = (placed[0][2], 1.0) if placed else _choose_story(article, bridge)
+        target, score = (placed[0][2], 1.0) if placed else neighbours.choose_story(article, bridge)
         # The placement score curators see in the admin (#14); None when it started the story.
         if article.story_score != score:
             Article.objects.filter(pk=article.pk).update(story_score=score)
@@ -146,132 +135,66 @@ def regroup(*, everything: bool = False) -> int:
     return count
 
 
-def _shingles(article: Article) -> set[int]:
-    return grouping.shingles(article_text(article.title, article.body))
+def _copy_text(article: Article) -> copies.CopyText:
+    return copies.copy_text(article.title, article.body, article.published, article.pk)
 
 
-def _fold_copies(article: Article, shingles: set[int]) -> list[Article]:
-    """Point every copy of the same text at the first publication; return the family
-    (this article and its copies, empty when it has none)."""
-    sketch = grouping.sketch(shingles)
-    candidates = (
+def _fold_copies(article: Article, text: copies.CopyText) -> list[Article]:
+    """Fold the article under the text it copies, and the texts that copy it under the same
+    original; unfold its former copies that no longer copy it (a live page that grew).
+
+    Returns the family (its original and every copy of it), empty when it has none.
+    """
+    sketch = copies.sketch(text.shingles)
+    rows = (
         Fingerprint.objects.filter(value__in=sketch)
         .exclude(article=article)
         .values("article")
         .annotate(n=Count("id"))
         .filter(n__gte=min(_MIN_SHARED_FINGERPRINTS, len(sketch)))
-        .order_by("-n", "article")[:20]
+        .order_by("-n", "article")[:_COPY_CANDIDATES]
     )
-    others = Article.objects.filter(pk__in=[row["article"] for row in candidates])
-    copies = [other for other in others if grouping.is_copy(shingles, _shingles(other))]
-    if not copies:
-        if article.copy_of_id:
-            Article.objects.filter(pk=article.pk).update(copy_of=None)
-            article.copy_of_id = None
-            enqueue([article.pk])
-        return []
-    # The whole family, with the copies' own originals and copies, under its earliest member.
-    family = {article.pk: article, **{c.pk: c for c in copies}}
-    roots = {c.copy_of_id for c in copies if c.copy_of_id} - set(family)
-    family.update({a.pk: a for a in Article.objects.filter(pk__in=roots)})
-    family.update({a.pk: a for a in Article.objects.filter(copy_of__in=list(family))})
-    first = min(family.values(), key=lambda a: (a.published or date.max, a.pk))
-    changed = []
-    for member in family.values():
-        wanted = None if member.pk == first.pk else first.pk
-        if member.copy_of_id != wanted:
-            member.copy_of_id = wanted
-            changed.append(member.pk)
-            Article.objects.filter(pk=member.pk).update(copy_of_id=wanted)
+    near = {row["article"] for row in rows}
+    loaded = {
+        a.pk: a
+        for a in Article.objects.filter(Q(pk__in=near) | Q(copy_of=article)).exclude(pk=article.pk)
+    }
+    # A family's original stands for it: a text that copies one of its copies goes under it.
+    roots = {a.copy_of_id for a in loaded.values() if a.copy_of_id} - set(loaded) - {article.pk}
+    loaded.update({a.pk: a for a in Article.objects.filter(pk__in=roots)})
+    texts = {pk: _copy_text(a) for pk, a in loaded.items()}
+
+    def order(a: Article) -> tuple[date, int]:
+        return texts[a.pk].order
+
+    copied = [a for a in loaded.values() if copies.is_copy(text, texts[a.pk])]
+    first = min(copied, key=order, default=None)
+    root = article
+    if first is not None:
+        parent = first.copy_of_id
+        root = loaded[parent] if parent is not None and parent in loaded else first
+    wanted = {article.pk: None if root is article else root.pk}
+    for other in loaded.values():
+        if other is root:
+            wanted[other.pk] = None
+        elif copies.is_copy(texts[other.pk], text) and other.copy_of_id in {
+            None,
+            article.pk,
+            root.pk,
+        }:
+            wanted[other.pk] = root.pk
+        elif other.copy_of_id == article.pk:
+            wanted[other.pk] = None  # no longer a copy of this text (a live page that grew)
+    # The copies of a text that now folds under the root follow it.
+    followers = [pk for pk, to in wanted.items() if to == root.pk]
+    for follower in Article.objects.filter(copy_of__in=followers).exclude(pk__in=list(wanted)):
+        loaded[follower.pk] = follower
+        wanted[follower.pk] = root.pk
+    members = {article.pk: article, **loaded}
+    changed = [pk for pk, to in wanted.items() if members[pk].copy_of_id != to]
+    for pk in changed:
+        members[pk].copy_of_id = wanted[pk]
+        Article.objects.filter(pk=pk).update(copy_of_id=wanted[pk])
     enqueue(changed)
-    return list(family.values())
-
-
-def _choose_story(
-    article: Article, bridge: frozenset[str] = frozenset()
-) -> tuple[int | None, float | None]:
-    """The story the article joins and its best similarity there, or (None, None)."""
-    if article.published is None or article.published_precision != Precision.DAY:
-        return None, None
-    counts = dict(Mention.objects.filter(article=article).values_list("entity_id", "count"))
-    # Cross-language candidates through what survives translation (#14): bilingual_store.
-    crossing = bilingual_store.candidates(article, bridge)
-    if not counts and not crossing:
-        return None, None
-    total = Article.objects.count()
-    df = _document_frequency(counts)
-    # Entities only this article names find nothing; of the rest, the most telling (named
-    # often here, rarely elsewhere) bring the candidates.
-    idf = grouping.idf_weights(df, total)
-    shared = [e for e in counts if df.get(e, 0) > 1]
-    rarest = sorted(shared, key=lambda e: (-counts[e] * idf[e], e))[:_TOP_ENTITIES]
-    window = timedelta(days=grouping.WINDOW_DAYS)
-    near = (
-        Mention.objects.filter(
-            entity_id__in=rarest,
-            article__published__range=(article.published - window, article.published + window),
-            article__published_precision=Precision.DAY,
-            article__copy_of=None,
-            article__visibility=Visibility.PUBLISHED,
-            article__story__isnull=False,
-            article__story__closed=False,
-        )
-        .exclude(article=article)
-        .values("article")
-        .annotate(n=Count("id"))
-        .order_by("-n", "article")[:_MAX_CANDIDATES]
-    )
-    ids = list(dict.fromkeys([row["article"] for row in near] + crossing))
-    if not ids:
-        return None, None
-    others = Article.objects.filter(pk__in=ids).only(
-        "pk", "title", "body", "language", "published", "story_id"
-    )
-    mentions: dict[int, dict[int, int]] = {}
-    for article_id, entity_id, n in Mention.objects.filter(article__in=ids).values_list(
-        "article_id", "entity_id", "count"
-    ):
-        mentions.setdefault(article_id, {})[entity_id] = n
-    df.update(_document_frequency({e for m in mentions.values() for e in m} - set(df)))
-    idf = grouping.idf_weights(df, total)
-    profiles = [_profile(other, mentions.get(other.pk, {}), article.language) for other in others]
-    stories = {p.story for p in profiles if p.story}
-    sizes = dict(
-        Article.objects.filter(story__in=stories, copy_of=None)
-        .exclude(pk=article.pk)
-        .values("story")
-        .annotate(n=Count("id"))
-        .values_list("story", "n")
-    )
-    me = replace(_profile(article, counts), bridge=bridge)
-    chosen = grouping.choose_story(me, profiles, idf, sizes)
-    scores = [grouping.similarity(me, p, idf) for p in profiles if p.story == chosen]
-    return chosen, round(max(scores), 4) if chosen and scores else None
-
-
-def _profile(
-    article: Article, entities: dict[int, int], compared_with: str | None = None
-) -> grouping.ArticleProfile:
-    text = article_text(article.title, article.body)
-    # Bridge keys only matter across languages, and the glossary scan is the dearest part.
-    crossing = compared_with is not None and article.language != compared_with
-    return grouping.ArticleProfile(
-        article.pk,
-        article.published,
-        article.language,
-        entities,
-        text_vector(article.title, article.body, article.language),
-        grouping.names(text),
-        grouping.numbers(text),
-        article.story_id,
-        bilingual_store.keys(article) if crossing else frozenset(),
-    )
-
-
-def _document_frequency(entity_ids: Iterable[int]) -> dict[int, int]:
-    rows = (
-        Mention.objects.filter(entity_id__in=list(entity_ids))
-        .values("entity_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["entity_id"]: row["n"] for row in rows}
+    family = [a for a in members.values() if a.pk == root.pk or a.copy_of_id == root.pk]
+    return family if len(family) > 1 else []

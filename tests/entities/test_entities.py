@@ -70,7 +70,7 @@ def test_entity_page(client: Client, linked_demo: dict[str, Article]) -> None:
     for seed in ("000", "003", "004"):
         assert f'href="/articles/{linked_demo[seed].pk}/"' in page
     assert "Li-bi" in page  # an alias
-    assert "Mentions per month" in page and 'title="Apr 2016' in page
+    assert "Mentions over time" in page and 'title="April 2016: ' in page
     assert f'href="/entities/{entity("nato").pk}/"' in page  # named with
 
 

@@ -14,7 +14,8 @@ from articles import worker
 class Command(BaseCommand):
     help = (
         "Run the background worker until SIGTERM or Ctrl-C: it indexes queued changes in "
-        "batches (one writer, one commit per batch). Run exactly one beside the web server."
+        "batches (one writer, one commit per batch) and fetches the sources' due feeds. "
+        "Run exactly one beside the web server."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

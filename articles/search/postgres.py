@@ -1,0 +1,373 @@
+"""The PostgreSQL search engine: a haystack backend on PostgreSQL full-text search.
+
+SEARCH_ENGINE=articles.search.postgres.PostgresEngine (the default when DATABASE_URL is
+PostgreSQL). Each visible article is one SearchDocument row: a tsvector per text field of
+ArticleIndex (folded text, accents kept, English stems, title), each with a GIN index, and
+the filter and facet values as columns. The index worker writes the rows through the same
+queue as Whoosh; every application server reads the same table, so search needs nothing on
+local disk, and a change is searchable from every server at once.
+
+haystack hands the backend a tree of SQ conditions. PostgresSearchQuery turns it into one
+WHERE clause: a text field's term becomes `vector @@ tsquery` (words `&`, phrases `<->`,
+prefixes `:*`, the terms analysed in Python as Whoosh analyses them: search/tsearch.py), any
+other field a plain comparison; AND, OR and NOT become SQL's. Results are ranked by ts_rank
+of every positive term on each field it names (the title weighted by its boost), equal scores
+by article id; facets are counted by GROUP BY over the same WHERE, in one more statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import add, and_, or_
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Count, F, Q, Value, Window
+from django.db.models.expressions import Combinable
+from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, SearchNode
+from haystack.exceptions import SearchBackendError, SkipDocument
+from haystack.models import SearchResult
+from haystack.utils import get_identifier
+
+from articles.indexing import signature_of
+from articles.models import SearchDocument
+from articles.search import tsearch
+from articles.search.budget import SearchTimeout, remaining
+
+# ArticleIndex's text fields: a tsvector column each, of the same name.
+VECTORS = ("text", "text_exact", "text_en", "title")
+_ARRAYS = ("topics", "entities")
+# haystack names that are columns under another name ("content" is the document field).
+_COLUMNS = {"django_id": "id", "id_sort": "id", "content": "text"}
+# What a result carries besides its id and score (haystack's "stored fields").
+_STORED = ("headline", "story", "copy", "language", "source_id", "published")
+# ts_rank normalisation 1: divide by 1 + log(length), so a long article does not win by
+# length alone (Whoosh's BM25F normalises by length too).
+_NORMALIZATION = 1
+_EXACT_BOOST = 2.0
+# PostgreSQL cancels a search this long before the process-level budget would interrupt it.
+_MARGIN = 0.25
+_QUERY_CANCELED = "57014"
+
+
+class _TsQuery(SearchQuery):
+    """A tsquery in its text form, cast as it is: its terms were analysed in Python, so
+    PostgreSQL's parser and dictionaries must not touch them (to_tsquery would)."""
+
+    template = "%(expressions)s::tsquery"
+
+
+@dataclass
+class Condition:
+    """A search's WHERE clause, and its positive tsqueries per text field (for ranking)."""
+
+    where: Q
+    ranked: dict[str, list[str]] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return str(self.where)
+
+
+class PostgresSearchBackend(BaseSearchBackend):
+    def __init__(self, connection_alias: str, **options: Any) -> None:
+        super().__init__(connection_alias, **options)
+        # A lost update or a failed search must be loud (haystack swallows errors by default).
+        self.silently_fail = False
+
+    # Writing: the index worker (articles.indexing) calls apply(); haystack's commands call
+    # update(), remove() and clear().
+
+    def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
+        self.apply(index, iterable, ())
+
+    def apply(self, index: Any, iterable: Iterable[Any], removed: Iterable[str]) -> None:
+        """Write the objects' documents and delete the `removed` identifiers, in one transaction."""
+        rows = list(self._documents(index, iterable))
+        gone = [_article_id(identifier) for identifier in removed]
+        with transaction.atomic():
+            if rows:
+                SearchDocument.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["id"],
+                    update_fields=[f.name for f in SearchDocument._meta.fields if f.name != "id"],
+                )
+            if gone:
+                SearchDocument.objects.filter(pk__in=gone).delete()
+
+    def remove(self, obj_or_string: Any, commit: bool = True) -> None:
+        SearchDocument.objects.filter(pk=_article_id(get_identifier(obj_or_string))).delete()
+
+    def clear(self, models: Any = None, commit: bool = True) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {connection.ops.quote_name(SearchDocument._meta.db_table)}")
+
+    def _documents(self, index: Any, iterable: Iterable[Any]) -> Iterator[SearchDocument]:
+        analyzers = {name: index.fields[name].analyzer for name in VECTORS}
+        for obj in iterable:
+            try:
+                doc = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            doc.pop("boost", None)
+            yield SearchDocument(
+                id=int(doc["django_id"]),
+                headline=doc.get("title") or "",
+                language=doc.get("language") or "",
+                source_id=doc.get("source_id") or 0,
+                published=doc.get("published"),
+                year=doc.get("year") or 0,
+                published_sort=doc.get("published_sort") or 0,
+                story=doc.get("story") or 0,
+                copy=doc.get("copy") or 0,
+                topics=[str(value) for value in doc.get("topics") or ()],
+                entities=[str(value) for value in doc.get("entities") or ()],
+                digest=signature_of(doc),
+                **{name: tsearch.vector(analyzers[name], doc.get(name) or "") for name in VECTORS},
+            )
+
+    def stored_signatures(self) -> Iterator[tuple[int, str]]:
+        """Every document's article id and digest (for verify_index)."""
+        yield from SearchDocument.objects.order_by("id").values_list("id", "digest").iterator()
+
+    # Reading.
+
+    def search(self, query_string: Any, **kwargs: Any) -> dict[str, Any]:
+        """haystack's search(): `query_string` is the Condition PostgresSearchQuery built."""
+        condition = query_string if isinstance(query_string, Condition) else Condition(Q())
+        start = int(kwargs.get("start_offset") or 0)
+        end = kwargs.get("end_offset")
+        result_class = kwargs.get("result_class") or SearchResult
+        matching = SearchDocument.objects.filter(condition.where)
+        with _bounded():
+            page = list(self._page(matching, condition, kwargs.get("sort_by"), start, end))
+            hits = page[0]["total"] if page else (matching.count() if start else 0)
+            facets = self._facets(matching, kwargs.get("facets") or {})
+        results = [
+            result_class(
+                "articles",
+                "article",
+                str(row["id"]),
+                row["score"],
+                title=row["headline"],
+                **{name: row[name] for name in _STORED if name != "headline"},
+            )
+            for row in page
+        ]
+        return {
+            "results": results,
+            "hits": hits,
+            "facets": {"fields": facets, "dates": {}, "queries": {}},
+            "spelling_suggestion": None,
+        }
+
+    def _page(
+        self,
+        matching: Any,
+        condition: Condition,
+        sort_by: list[str] | None,
+        start: int,
+        end: int | None,
+    ) -> Iterator[dict[str, Any]]:
+        score = _score(condition.ranked, _boosts()) if condition.ranked else Value(0.0)
+        ordering: list[Any] = [F("score").desc(), "id"]
+        if sort_by:
+            ordering = [_sort_column(name) for name in sort_by]
+        rows = (
+            matching.annotate(score=score, total=Window(Count("id")))
+            .order_by(*ordering)
+            .values("id", "score", "total", *_STORED)
+        )
+        return iter(rows[start:end] if end is not None else rows[start:])
+
+    def _facets(self, matching: Any, wanted: dict[str, Any]) -> dict[str, list[tuple[Any, int]]]:
+        """Counts per value of each wanted field over every matching document: one statement."""
+        if not wanted:
+            return {}
+        columns = {name: _COLUMNS.get(name, name) for name in wanted}
+        try:
+            fields = {name: _model_field(c) for name, c in columns.items()}
+        except FieldDoesNotExist as exc:
+            raise SearchBackendError(f"no such facet field: {exc}") from exc
+        sql, params = matching.values(*set(columns.values())).query.sql_with_params()
+        quote = connection.ops.quote_name
+        parts = []
+        for name, column in columns.items():
+            if column in _ARRAYS:
+                parts.append(
+                    f"SELECT %s, value, count(*) FROM hits, unnest(hits.{quote(column)}) AS value"
+                    " GROUP BY value"
+                )
+            else:
+                parts.append(f"SELECT %s, {quote(column)}::text, count(*) FROM hits GROUP BY 2")
+            params = (*params, name)
+        counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in columns}
+        with connection.cursor() as cursor:
+            # MATERIALIZED: the matching rows are found once, then counted per field.
+            cursor.execute(f"WITH hits AS MATERIALIZED ({sql}) {' UNION ALL '.join(parts)}", params)
+            for name, value, count in cursor.fetchall():
+                field = fields[name]
+                base = field.base_field if isinstance(field, ArrayField) else field
+                counts[name].append((None if value is None else base.to_python(value), count))
+        for values in counts.values():
+            values.sort(key=lambda pair: (-pair[1], str(pair[0])))
+        return counts
+
+
+class PostgresSearchQuery(BaseSearchQuery):
+    """Builds a Condition from haystack's SQ tree (instead of another engine's query text)."""
+
+    def build_query(self) -> Condition:
+        compiler = _Compiler()
+        return Condition(compiler.node(self.query_filter, negated=False), compiler.ranked)
+
+    def build_query_fragment(self, field: str, filter_type: str, value: Any) -> str:
+        raise NotImplementedError("the PostgreSQL engine builds SQL, not query text")
+
+    def __str__(self) -> str:
+        return str(self.build_query())
+
+
+class PostgresEngine(BaseEngine):
+    backend = PostgresSearchBackend
+    query = PostgresSearchQuery
+
+
+class _Compiler:
+    """SQ tree → Q. A term under an even number of NOTs is positive: it also ranks."""
+
+    def __init__(self) -> None:
+        self.ranked: dict[str, list[str]] = {}
+        self.analyzers = {name: field.analyzer for name, field in _index_fields().items()}
+
+    def node(self, node: SearchNode, negated: bool) -> Q:
+        inner = negated != node.negated
+        parts = [
+            self.node(child, inner)
+            if isinstance(child, SearchNode)
+            else self.leaf(node, child[0], child[1], inner)
+            for child in node.children
+        ]
+        if not parts:
+            return Q()
+        combined = reduce(or_ if node.connector == "OR" else and_, parts)
+        return ~combined if node.negated else combined
+
+    def leaf(self, node: SearchNode, expression: str, value: Any, negated: bool) -> Q:
+        name, filter_type = node.split_expression(expression)
+        column = _COLUMNS.get(name, name)
+        # haystack's input types (Clean, Exact) keep the caller's value in query_string.
+        raw = getattr(value, "query_string", value)
+        if column in VECTORS:
+            return self.text(
+                column, filter_type, getattr(value, "input_type_name", ""), raw, negated
+            )
+        try:
+            model_field = _model_field(column)
+        except FieldDoesNotExist as exc:
+            raise SearchBackendError(f"the PostgreSQL engine has no field {name!r}") from exc
+        values = list(raw) if filter_type == "in" else [raw]
+        if column in _ARRAYS and filter_type in ("content", "exact", "in"):
+            # Any of the values (a GIN index answers `&&`).
+            return Q(**{f"{column}__overlap": [str(v) for v in values]})
+        lookups = {"content": "exact", "exact": "exact", "in": "in"}
+        lookups.update({op: op for op in ("gt", "gte", "lt", "lte")})
+        if filter_type not in lookups or column in _ARRAYS:
+            raise SearchBackendError(f"the PostgreSQL engine cannot filter {expression!r}")
+        try:
+            typed = [model_field.to_python(v) for v in values]
+        except ValidationError:
+            return Q(pk__in=[])  # source_id="abc" matches nothing, as on Whoosh
+        return Q(
+            **{f"{column}__{lookups[filter_type]}": typed if filter_type == "in" else typed[0]}
+        )
+
+    def text(self, column: str, filter_type: str, kind: str, raw: Any, negated: bool) -> Q:
+        if filter_type not in ("content", "exact", "startswith"):
+            raise SearchBackendError(f"the PostgreSQL engine cannot search {column}__{filter_type}")
+        how = "prefix" if filter_type == "startswith" else "phrase" if kind == "exact" else "words"
+        tsquery = tsearch.query(self.analyzers[column], str(raw), how)
+        if tsquery is None:
+            return Q(pk__in=[])  # only stop words: nothing to find (Whoosh drops the term)
+        if not negated:
+            self.ranked.setdefault(column, []).append(tsquery)
+        return Q(**{column: _TsQuery(tsquery)})
+
+
+def _score(ranked: dict[str, list[str]], boosts: dict[str, float]) -> Combinable:
+    # F(column), never the column's name: SearchRank given a name wraps it in to_tsvector()
+    # and re-parses the stored text with the default configuration on every row.
+    ranks = [
+        SearchRank(F(column), _TsQuery(tsearch.either(queries)), normalization=_NORMALIZATION)
+        * Value(boosts.get(column, 1.0))
+        for column, queries in ranked.items()
+    ]
+    return reduce(add, ranks)
+
+
+def _sort_column(name: str) -> Any:
+    descending = name.startswith("-")
+    column = _COLUMNS.get(name.lstrip("-"), name.lstrip("-"))
+    return F(column).desc() if descending else F(column).asc()
+
+
+def _index_fields() -> dict[str, Any]:
+    from haystack import connections
+
+    return dict(connections["default"].get_unified_index().all_searchfields())
+
+
+def _boosts() -> dict[str, float]:
+    boosts = {name: float(getattr(f, "boost", 1.0) or 1.0) for name, f in _index_fields().items()}
+    # ts_rank has no inverse document frequency: the accents typed, which few articles share,
+    # weigh no more than the folded word that many have (BM25F on Whoosh weighs them by
+    # rarity). Without this an exact-accent match in the body ranks below a folded match
+    # in a shorter title.
+    boosts["text_exact"] = boosts.get("text_exact", 1.0) * _EXACT_BOOST
+    return boosts
+
+
+def _model_field(column: str) -> models.Field[Any, Any]:
+    found = SearchDocument._meta.get_field(column)
+    if not isinstance(found, models.Field):
+        raise FieldDoesNotExist(column)
+    return found
+
+
+def _article_id(identifier: str) -> int:
+    return int(str(identifier).rsplit(".", 1)[-1])
+
+
+@contextmanager
+def _bounded() -> Iterator[None]:
+    """One search's statements, in a transaction of their own (a savepoint inside the
+    caller's), so a failed or cancelled statement leaves the caller's connection usable;
+    PostgreSQL cancels them when the time budget (search/budget.py) runs out, on any thread."""
+    left = remaining()
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            previous = None
+            if left is not None:
+                milliseconds = max(1, int((left - _MARGIN) * 1000))
+                # Local to the transaction; inside a caller's transaction it is put back
+                # after the search (a released savepoint keeps what was set in it).
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'),"
+                    " set_config('statement_timeout', %s, true)",
+                    [str(milliseconds)],
+                )
+                previous = cursor.fetchone()[0]
+            yield
+            if previous is not None and nested:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == _QUERY_CANCELED:
+            raise SearchTimeout("the search took longer than its time budget") from exc
+        raise SearchBackendError(f"the PostgreSQL search failed: {exc}") from exc
