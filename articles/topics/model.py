@@ -75,15 +75,16 @@ class Model:
     languages: dict[str, LanguageModel]
 
 
-def featurise(title: str, body: str, language: str) -> Counter[str]:
-    """Word and bigram counts, title words counted twice.
+def featurise(title: str, body: str, language: str, strip: bool = True) -> Counter[str]:
+    """Word and bigram counts, title words counted twice (`strip`: outlets' marks left out).
 
     >>> sorted(featurise("Bóng đá", "", "vi").items())
     [('bong', 2), ('bong da', 2), ('da', 2)]
     """
     counts: Counter[str] = Counter()
     # Outlets' marks (datelines, bylines, credits, their names) say who wrote, not about what.
-    title, body = strip_marks(title, body)
+    if strip:
+        title, body = strip_marks(title, body)
     for text, weight in ((title, TITLE_WEIGHT), (body, 1)):
         tokens = _tokens(text, language)
         for token in tokens:

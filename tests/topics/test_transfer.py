@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from articles import topics
 from articles.evaluation import topics as evaluation
+from articles.topics import classifier
 from articles.topics.model import featurise
 from articles.topics.signals import strip_marks
 
@@ -75,3 +76,18 @@ def test_evaluate_topics_prints_both_figures() -> None:
     assert "Held out" in text and "Leave one source out" in text
     assert "vi: leave-one-source-out macro-F1" in text
     assert "en: leave-one-source-out macro-F1" in text
+
+
+def test_story_grouping_words_do_not_follow_the_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Retraining moved Reuters story pairs (#14): grouping reads its own frozen word space.
+    def no_model() -> None:
+        raise AssertionError("text_vector read the classifier")
+
+    monkeypatch.setattr(classifier, "_shipped_model", no_model)
+    a = topics.text_vector("Oil", "HOUSTON, March 2 - Oil prices rose on OPEC output cuts.", "en")
+    b = topics.text_vector("Dầu", "Giá dầu tăng vì OPEC cắt giảm sản lượng.", "vi")
+    assert a and b
+    words = classifier._story_words()
+    assert set(words) == {"en", "vi"}
+    en_vocabulary = words["en"][0]
+    assert all(0 <= i < len(en_vocabulary) for i in a)
