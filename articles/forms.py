@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from articles.models import Entity, Language, Topic
 from articles.search import FACETS, SearchParams
@@ -33,7 +34,7 @@ PER_PAGE, MAX_PER_PAGE = 20, 100
 # ASCII digits only: int() reads "١٢" and "１２", str.isdigit() passes "²" that int() refuses.
 _WHOLE = re.compile(r"[0-9]{1,19}")
 _CURSOR_SALT = "articles.export.cursor"
-_NOT_A_NUMBER = "Enter a whole number greater than 0."
+_NOT_A_NUMBER = gettext_lazy("Enter a whole number greater than 0.")
 
 
 def _whole(value: object) -> int | None:
@@ -44,6 +45,12 @@ def _whole(value: object) -> int | None:
     """
     text = str(value).strip()
     return int(text) if _WHOLE.fullmatch(text) else None
+
+
+def _too_many_values() -> str:
+    return ngettext(
+        "Choose at most %(limit)d value.", "Choose at most %(limit)d values.", MAX_LIST_VALUES
+    ) % {"limit": MAX_LIST_VALUES}
 
 
 class WholeNumberField(forms.IntegerField):
@@ -77,7 +84,7 @@ class BoundedDateField(forms.DateField):
         day = super().to_python(text)
         if day is not None and not MIN_DATE <= day <= MAX_DATE:
             raise forms.ValidationError(
-                "Enter a date from the year 1000 to 9999.", code="out_of_range"
+                gettext("Enter a date from the year 1000 to 9999."), code="out_of_range"
             )
         return day
 
@@ -95,7 +102,7 @@ class _IdList(forms.Field):
     def to_python(self, value: Any) -> tuple[int, ...]:
         values = [v for v in (value or []) if v != ""]
         if len(values) > MAX_LIST_VALUES:
-            raise forms.ValidationError(f"Choose at most {MAX_LIST_VALUES} values.")
+            raise forms.ValidationError(_too_many_values())
         numbers = [_whole(v) for v in values]
         if not all(n is not None and 0 < n <= MAX_ID for n in numbers):
             raise forms.ValidationError(_NOT_A_NUMBER)
@@ -110,9 +117,9 @@ class _SlugList(forms.Field):
     def to_python(self, value: Any) -> tuple[str, ...]:
         values = [str(v) for v in (value or []) if v != ""]
         if len(values) > MAX_LIST_VALUES:
-            raise forms.ValidationError(f"Choose at most {MAX_LIST_VALUES} values.")
+            raise forms.ValidationError(_too_many_values())
         if not all(v.replace("-", "").isalnum() and v.isascii() and len(v) <= 50 for v in values):
-            raise forms.ValidationError("Enter valid topic slugs.")
+            raise forms.ValidationError(gettext("Enter valid topic slugs."))
         return tuple(sorted(set(values)))
 
 
@@ -131,8 +138,8 @@ class SearchForm(forms.Form):
     source = _IdList(required=False)
     topic = _SlugList(required=False)
     entity = _IdList(required=False)
-    from_ = BoundedDateField(label="From")
-    to = BoundedDateField()
+    from_ = BoundedDateField(label=gettext_lazy("From"))
+    to = BoundedDateField(label=gettext_lazy("To"))
     page = WholeNumberField(required=False, min_value=1, max_value=10_000)
     per_page = per_page_field()
     # facets=0 skips facets and the timeline (a cheaper search, and the benchmark's baseline).
@@ -140,17 +147,20 @@ class SearchForm(forms.Form):
     # literal=1: the words only, no expansion of entity names to their other spellings.
     literal = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # collapse=1: one result per story; copies=1: list republished copies as results too.
-    collapse = forms.BooleanField(required=False, label="One result per story")
+    collapse = forms.BooleanField(required=False, label=gettext_lazy("One result per story"))
     copies = forms.BooleanField(required=False, widget=forms.HiddenInput)
     story = WholeNumberField(required=False, min_value=1, widget=forms.HiddenInput)
     # accents=exact: words match only with the diacritics typed; sort: relevance or by date.
-    accents = forms.ChoiceField(required=False, choices=[("", "folded"), ("exact", "exact")])
+    accents = forms.ChoiceField(
+        required=False,
+        choices=[("", gettext_lazy("folded")), ("exact", gettext_lazy("exact"))],
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=[
-            ("relevance", "relevance"),
-            ("newest", "newest first"),
-            ("oldest", "oldest first"),
+            ("relevance", gettext_lazy("relevance")),
+            ("newest", gettext_lazy("newest first")),
+            ("oldest", gettext_lazy("oldest first")),
         ],
     )
 
@@ -163,8 +173,8 @@ class SearchForm(forms.Form):
         query = " ".join(nfc(self.cleaned_data["q"]).split())
         if len(query) > MAX_QUERY_LENGTH:
             raise forms.ValidationError(
-                f"Ensure this value has at most {MAX_QUERY_LENGTH} characters "
-                f"(it has {len(query)})."
+                gettext("Ensure this value has at most %(limit)d characters (it has %(length)d).")
+                % {"limit": MAX_QUERY_LENGTH, "length": len(query)}
             )
         return query
 
@@ -181,7 +191,7 @@ class SearchForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
+            raise forms.ValidationError(gettext("The start date is after the end date."))
         return data
 
     def params(self, limit: int | None = None) -> SearchParams:
@@ -211,10 +221,14 @@ class StoryListForm(forms.Form):
 
     entity = WholeNumberField(required=False, min_value=1)
     topic = forms.SlugField(required=False, max_length=50)
-    language = forms.ChoiceField(required=False, choices=[("", "any language"), *Language.choices])
-    from_ = BoundedDateField(label="From")
-    to = BoundedDateField()
-    singles = forms.BooleanField(required=False, label="Include single-article stories")
+    language = forms.ChoiceField(
+        required=False, choices=[("", gettext_lazy("any language")), *Language.choices]
+    )
+    from_ = BoundedDateField(label=gettext_lazy("From"))
+    to = BoundedDateField(label=gettext_lazy("To"))
+    singles = forms.BooleanField(
+        required=False, label=gettext_lazy("Include single-article stories")
+    )
     page = WholeNumberField(required=False, min_value=1, max_value=10_000)
     per_page = per_page_field()
 
@@ -225,7 +239,7 @@ class StoryListForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
-            raise forms.ValidationError("The start date is after the end date.")
+            raise forms.ValidationError(gettext("The start date is after the end date."))
         return data
 
     def filters(self) -> dict[str, Any]:
@@ -268,7 +282,9 @@ class ExportForm(SearchForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("cursor") and data.get("page"):
-            raise forms.ValidationError("Use either `cursor` (from `next`) or `page`, not both.")
+            raise forms.ValidationError(
+                gettext("Use either `cursor` (from `next`) or `page`, not both.")
+            )
         return data
 
     def params(self, limit: int | None = None) -> SearchParams:
@@ -292,7 +308,7 @@ def read_cursor(raw: str) -> int:
     signing) is refused before anything is decompressed or parsed: with a known key, a
     forged cursor could otherwise make the server inflate and read whatever it likes.
     """
-    invalid = forms.ValidationError("Invalid cursor: use the `next` URL as given.")
+    invalid = forms.ValidationError(gettext("Invalid cursor: use the `next` URL as given."))
     try:
         payload = signing.TimestampSigner(salt=_CURSOR_SALT).unsign(raw)
         if payload.startswith("."):

@@ -8,21 +8,21 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from articles.ingest.priority import changing_request
 from articles.search import SearchTimeout, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
+# Translated when shown (locale/): the page in the reader's language, the API in both.
 _MESSAGES = {
-    SearchTimeout: (
-        "This search took too long. Narrow it: fewer words, a language, a source or dates.",
-        "Tìm kiếm này mất quá nhiều thời gian. Hãy thu hẹp: ít từ hơn, chọn ngôn ngữ, nguồn "
-        "hoặc khoảng thời gian.",
+    SearchTimeout: gettext_noop(
+        "This search took too long. Narrow it: fewer words, a language, a source or dates."
     ),
-    SearchUnavailable: (
-        "Search is unavailable for a moment. Please try again shortly.",
-        "Tìm kiếm tạm thời không hoạt động. Vui lòng thử lại sau ít phút.",
+    SearchUnavailable: gettext_noop(
+        "Search is unavailable for a moment. Please try again shortly."
     ),
 }
 
@@ -35,21 +35,23 @@ class SearchErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        messages = next((m for kind, m in _MESSAGES.items() if isinstance(exc, kind)), None)
-        if messages is None:
+        message = next((m for kind, m in _MESSAGES.items() if isinstance(exc, kind)), None)
+        if message is None:
             return None
         log.warning("search answered 503 for %s: %s", request.get_full_path(), exc)
-        english, vietnamese = messages
         if request.path.startswith("/api/"):
+            # The API is read by programs: its message stays English, with message_vi beside it.
+            with translation.override("vi"):
+                vietnamese = gettext(message)
             response: HttpResponse = JsonResponse(
-                {"error": "search unavailable", "message": english, "message_vi": vietnamese},
+                {"error": "search unavailable", "message": message, "message_vi": vietnamese},
                 status=503,
             )
         else:
             response = render(
                 request,
                 "articles/unavailable.html",
-                {"english": english, "vietnamese": vietnamese},
+                {"message": gettext(message)},
                 status=503,
             )
         response["Retry-After"] = "30"

@@ -18,7 +18,9 @@ from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
@@ -76,6 +78,18 @@ def get_or_head(view: View) -> View:
     return wrapper
 
 
+def in_english(view: View) -> View:
+    """The JSON API answers in English whatever the reader's interface language: programs
+    read its error messages (the 429 and 503 add message_vi)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with translation.override("en"):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def limited(rate_setting: str, api: bool = False) -> Callable[[View], View]:
     """Count the client's requests against a rate setting; over it, answer 429."""
 
@@ -86,12 +100,16 @@ def limited(rate_setting: str, api: bool = False) -> Callable[[View], View]:
             retry_after = _retry_after(request, rate_setting, rate)
             if retry_after is None:
                 return view(request, *args, **kwargs)
-            english, vietnamese = _too_many(rate, retry_after)
             response: HttpResponse
             if api:
+                # The API is read by programs: English, with the Vietnamese beside it.
+                with translation.override("en"):
+                    english = _too_many(rate, retry_after)
+                with translation.override("vi"):
+                    vietnamese = _too_many(rate, retry_after)
                 response = export.too_many_response(english, vietnamese, retry_after)
             else:
-                context = {"english": english, "vietnamese": vietnamese, "form": SearchForm()}
+                context = {"message": _too_many(rate, retry_after), "form": SearchForm()}
                 response = render(request, "articles/limited.html", context, status=429)
             response["Retry-After"] = str(retry_after)
             return response
@@ -115,20 +133,23 @@ def _retry_after(request: HttpRequest, group: str, rate: str) -> int | None:
     return max(1, int(usage["time_left"]))
 
 
-def _too_many(rate: str, retry_after: int) -> tuple[str, str]:
-    """The 429 message in English and Vietnamese, e.g. for "60/m" and 12 seconds."""
+def _too_many(rate: str, retry_after: int) -> str:
+    """The 429 message in the active language, e.g. for "60/m" and 12 seconds."""
     count, _, period = rate.partition("/")
-    many, unit = period[:-1] or "1", period[-1:]
-    english = {"s": "second", "m": "minute", "h": "hour", "d": "day"}[unit]
-    vietnamese = {"s": "giây", "m": "phút", "h": "giờ", "d": "ngày"}[unit]
-    if many != "1":
-        english, vietnamese = f"{many} {english}s", f"{many} {vietnamese}"
-    return (
-        f"Too many requests from your address: at most {count} per {english}. "
-        f"Try again in {retry_after} seconds.",
-        f"Quá nhiều yêu cầu từ địa chỉ của bạn: tối đa {count} yêu cầu mỗi {vietnamese}. "
-        f"Vui lòng thử lại sau {retry_after} giây.",
-    )
+    many, unit = int(period[:-1] or "1"), period[-1:]
+    # "per minute", "per 5 minutes": one period has no number (Vietnamese: "mỗi phút").
+    spans = {
+        "s": (gettext("second"), gettext("%(many)d seconds")),
+        "m": (gettext("minute"), gettext("%(many)d minutes")),
+        "h": (gettext("hour"), gettext("%(many)d hours")),
+        "d": (gettext("day"), gettext("%(many)d days")),
+    }
+    one, several = spans[unit]
+    span = one if many == 1 else several % {"many": many}
+    return gettext(
+        "Too many requests from your address: at most %(count)s per %(span)s. "
+        "Try again in %(seconds)d seconds."
+    ) % {"count": count, "span": span, "seconds": retry_after}
 
 
 @get_or_head
@@ -280,6 +301,7 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @get_or_head
+@in_english
 @limited("EXPORT_RATE", api=True)
 def export_articles(request: HttpRequest) -> JsonResponse:
     form = ExportForm(request.GET)
@@ -289,6 +311,7 @@ def export_articles(request: HttpRequest) -> JsonResponse:
 
 
 @get_or_head
+@in_english
 @limited("EXPORT_RATE", api=True)
 def export_stories(request: HttpRequest) -> JsonResponse:
     form = ExportForm(request.GET)
@@ -298,6 +321,7 @@ def export_stories(request: HttpRequest) -> JsonResponse:
 
 
 @get_or_head
+@in_english
 @limited("EXPORT_RATE", api=True)
 def export_story(request: HttpRequest, pk: int) -> HttpResponse:
     found = _story_or_redirect(pk, "articles:export_story")

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language (issue #13): the switcher's cookie, else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,8 +182,14 @@ HAYSTACK_CONNECTIONS: dict[str, dict[str, Any]] = {
 # Indexing happens through articles.indexing's queue, not haystack's per-save processor.
 HAYSTACK_SIGNAL_PROCESSOR = "articles.indexing.QueuedSignalProcessor"
 
+# English only when the browser asks for neither language (LocaleMiddleware reads the
+# switcher's cookie, then Accept-Language): see README, Translating.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt")]
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# A year: the reader chose the language once.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

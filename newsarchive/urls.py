@@ -5,6 +5,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The language switcher posts to Django's set_language (i18n/setlang/), which sets the cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("articles.urls")),
     path("", include("articles.workspace.urls")),
 ]

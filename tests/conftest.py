@@ -124,6 +124,18 @@ def rate_limit_counters(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default interface language. LocaleMiddleware activates the
+    language a request asks for in the thread that serves it and leaves it active, so a test
+    that asks for Vietnamese would otherwise hand it to the next test's model code."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def search_index(tmp_path: Path) -> Iterator[Path]:
     """Give each test its own empty Whoosh index: the index doesn't roll back with the DB."""
     from django.conf import settings

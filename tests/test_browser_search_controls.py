@@ -94,8 +94,16 @@ def test_syntax_help_lists_all_syntax_in_both_languages(demo_site: str, page: An
         "sort=oldest",
     ):
         assert syntax in help_text, syntax
-    assert "Ngoặc đơn để nhóm" in help_text and "Parentheses group" in help_text
-    assert "Loại trừ" in help_text and "Exclusion" in help_text
+    # The page's browser asks for English: the help is in English, and in Vietnamese once the
+    # reader switches (issue #13).
+    assert "Parentheses group" in help_text and "Exclusion" in help_text
+    assert "Ngoặc đơn để nhóm" not in help_text
+    page.click(".language-switch button[value=vi]")
+    page.wait_for_function("document.documentElement.lang === 'vi'")
+    page.click("#syntax-help summary")
+    help_text = page.inner_text("#syntax-help")
+    assert "Ngoặc đơn để nhóm" in help_text and "Loại trừ" in help_text
+    assert "Parentheses group" not in help_text and "(nato OR un) libya" in help_text
     # Strict CSP: the page works with no inline script or style at all.
     assert page.locator("script").count() == 0
     assert page.locator("[style]").count() == 0

@@ -111,7 +111,7 @@ def test_article_page_shows_date_precision_source_and_original(
         published=date(2016, 4, 1),
         published_precision="month",
     )
-    page = client.get(f"/articles/{article.pk}/").content.decode()
+    page = client.get(f"/articles/{article.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "April 2016" in page
     assert "precision: month" in page
     assert 'href="https://www.aljazeera.com/news/nato"' in page

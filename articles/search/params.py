@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.http import urlencode
+from django.utils.translation import gettext_noop
 
 from articles.search.query import Query, parse
 
@@ -26,10 +27,11 @@ class FacetField:
 
 
 FACETS = (
-    FacetField("language", "languages", "language", "Language", multi_valued=False),
-    FacetField("source", "sources", "source_id", "Source", multi_valued=False),
-    FacetField("topic", "topics", "topics", "Topic", multi_valued=True),
-    FacetField("entity", "entities", "entities", "Entity", multi_valued=True),
+    # Labels are translated by the page (_facet.html); the export shows them as they are.
+    FacetField("language", "languages", "language", gettext_noop("Language"), multi_valued=False),
+    FacetField("source", "sources", "source_id", gettext_noop("Source"), multi_valued=False),
+    FacetField("topic", "topics", "topics", gettext_noop("Topic"), multi_valued=True),
+    FacetField("entity", "entities", "entities", gettext_noop("Entity"), multi_valued=True),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}
 # Index fields that are counted but are not filters: the year facet and the timeline's days

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.utils.translation import gettext
 
 from articles.models import (
     Article,
@@ -54,7 +55,8 @@ def profile(story: Story) -> StoryProfile:
     """The story page: its articles in time order, who covered it, what it is about."""
     articles = list(story_articles([story.pk]).get(story.pk, []))
     by_language = _coverage(articles, lambda a: a.get_language_display() if a.language else "?")
-    by_source = _coverage(articles, lambda a: a.source.name if a.source else "unknown source")
+    unknown = gettext("unknown source")
+    by_source = _coverage(articles, lambda a: a.source.name if a.source else unknown)
     summary = [(group.first, opening(group.first.body)) for group in by_language]
     named = (
         Mention.objects.filter(article__in=articles, entity__status=EntityStatus.ACTIVE)

@@ -25,13 +25,13 @@ def day_label(day: date | None, precision: str = "day", language: str = "en") ->
 
     >>> d = date(2016, 5, 21)
     >>> day_label(d), day_label(d, "month"), day_label(d, "year"), day_label(None)
-    ('21 May 2016', 'May 2016', '2016', 'date unknown · chưa rõ ngày')
-    >>> day_label(d, language="vi"), day_label(d, "month", "vi-VN")
-    ('21/05/2016', '05/2016')
+    ('21 May 2016', 'May 2016', '2016', 'date unknown')
+    >>> day_label(d, language="vi"), day_label(d, "month", "vi-VN"), day_label(None, language="vi")
+    ('21/05/2016', '05/2016', 'chưa rõ ngày')
     """
-    if day is None or precision == "unknown":
-        return "date unknown · chưa rõ ngày"  # both languages: the interface is bilingual
     vietnamese = language.lower().startswith("vi")
+    if day is None or precision == "unknown":
+        return "chưa rõ ngày" if vietnamese else "date unknown"
     if precision == "year":
         return str(day.year)
     if precision == "month":

@@ -77,12 +77,18 @@ def test_an_unreadable_index_is_a_503_with_a_message(
     client: Client, db: None, search_engine: str, request: pytest.FixtureRequest
 ) -> None:
     with _unreadable_index(search_engine, request):
-        page = client.get("/search/", {"q": "Hà Nội"})
-        assert page.status_code == 503 and page["Retry-After"] == "30"
-        text = page.content.decode()
-        assert "Search is unavailable" in text and "Tìm kiếm tạm thời không hoạt động" in text
-        api = client.get("/api/articles/", {"q": "Hà Nội"})
+        for language, message in [
+            ("en", "Search is unavailable"),
+            ("vi", "Tìm kiếm tạm thời không hoạt động"),
+        ]:
+            page = client.get("/search/", {"q": "Hà Nội"}, HTTP_ACCEPT_LANGUAGE=language)
+            assert page.status_code == 503 and page["Retry-After"] == "30"
+            assert message in page.content.decode()
+        # The API in English whatever the reader's language, the Vietnamese beside it.
+        api = client.get("/api/articles/", {"q": "Hà Nội"}, HTTP_ACCEPT_LANGUAGE="vi")
         assert api.status_code == 503 and api.json()["error"] == "search unavailable"
+        assert api.json()["message"].startswith("Search is unavailable")
+        assert api.json()["message_vi"].startswith("Tìm kiếm tạm thời không hoạt động")
     if search_engine == "postgres":
         assert client.get("/api/articles/", {"q": "Hà Nội"}).json()["count"] == 0
 

@@ -40,7 +40,7 @@ def test_login_and_logout_pages(client: Client, analyst: User) -> None:
         "/accounts/login/", {"username": "lan", "password": "a long pass phrase 42"}
     )
     assert right.status_code == 302 and right["Location"] == "/saved/"
-    assert "Đăng xuất" in client.get("/saved/").content.decode()
+    assert "Log out" in client.get("/saved/").content.decode()
     out = client.post("/accounts/logout/")
     assert out.status_code == 302 and out["Location"] == "/"
     assert client.get("/saved/")["Location"].startswith("/accounts/login/?next=/saved/")
