@@ -10,10 +10,12 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from articles import stories
-from articles.entities import merge, relink
+from articles.entities import accept, merge, quotes, reject
 from articles.feeds.admin import (
     FeedInline,
     SourceAttentionFilter,
@@ -24,10 +26,10 @@ from articles.indexing import enqueue, queue_status
 from articles.models import (
     Article,
     ArticleTopic,
+    Candidate,
     Concept,
     Entity,
     EntityAlias,
-    EntityStatus,
     Mention,
     SavedSearch,
     Source,
@@ -134,13 +136,21 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "body", "url", "key"]
     raw_id_fields = ["story", "copy_of"]
     date_hierarchy = "published"
-    readonly_fields = ["key", "content_hash", "ingested_at", "updated_at", "raw_format", "raw"]
+    readonly_fields = [
+        "key",
+        "content_hash",
+        "ingested_at",
+        "updated_at",
+        "raw_format",
+        "raw",
+        "story_score",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "source", "language", "url", "visibility"]}),
         (
             "Story",
             {
-                "fields": ["story", "story_locked", "copy_of"],
+                "fields": ["story", "story_locked", "story_score", "copy_of"],
                 "description": "Choosing another story moves the article there for good: "
                 "automatic grouping never moves an article a curator placed.",
             },
@@ -268,18 +278,11 @@ class EntityAdmin(admin.ModelAdmin):
 
     @admin.action(description="Accept selected (candidates become entities)")
     def accept(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
-        accepted = list(queryset)
-        queryset.update(status=EntityStatus.ACTIVE)
-        linked = sum(relink(_articles_naming(entity)) for entity in accepted)
-        self.message_user(request, f"{len(accepted)} accepted; {linked} article(s) re-linked.")
+        _accept(self, request, queryset)
 
     @admin.action(description="Reject selected (never linked or proposed again)")
     def reject(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
-        ids = list(Mention.objects.filter(entity__in=queryset).values_list("article_id", flat=True))
-        Mention.objects.filter(entity__in=queryset).delete()
-        count = queryset.update(status=EntityStatus.REJECTED)
-        enqueue(ids)
-        self.message_user(request, f"{count} rejected.")
+        self.message_user(request, f"{reject(queryset)} rejected.")
 
     @admin.action(description="Merge selected into the one with most mentions")
     def merge_selected(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
@@ -291,6 +294,61 @@ class EntityAdmin(admin.ModelAdmin):
         merge(entities[0], entities[1:])
         enqueue(ids)
         self.message_user(request, f"Merged {len(entities) - 1} into {entities[0]}.")
+
+
+def _accept(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    accepted = list(queryset)
+    named: set[int] = set()
+    for entity in accepted:
+        named |= _articles_naming(entity)
+    linked = accept(accepted, also=named)
+    model_admin.message_user(request, f"{len(accepted)} accepted; {linked} article(s) re-linked.")
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    """The curators' queue (#14): names seen in two articles or more, most named and newest
+    first, with where they were seen; junk never gets here (entities/candidates.py)."""
+
+    list_display = ["__str__", "article_count", "last_seen", "context"]
+    search_fields = ["name_en", "name_vi"]
+    actions = ["accept", "reject"]
+    list_per_page = 50
+    fields = ["name_en", "name_vi", "kind", "description"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Candidate]:
+        return Candidate.objects.queued()
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        return [
+            "-article_count",
+            models.F("last_seen").desc(nulls_last=True),
+            "-last_added",
+            "pk",
+        ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(ordering="article_count", description="articles")
+    def article_count(self, candidate: Candidate) -> int:
+        return candidate.article_count  # type: ignore[attr-defined]
+
+    @admin.display(ordering="last_seen", description="last seen")
+    def last_seen(self, candidate: Candidate) -> Any:
+        return candidate.last_seen  # type: ignore[attr-defined]
+
+    @admin.display(description="in context")
+    def context(self, candidate: Candidate) -> str:
+        return format_html_join(mark_safe("<br>"), "“{}”", ((q,) for q in quotes(candidate)))
+
+    @admin.action(description="Accept selected (they become entities; their articles re-link)")
+    def accept(self, request: HttpRequest, queryset: QuerySet[Candidate]) -> None:
+        _accept(self, request, queryset)
+
+    @admin.action(description="Reject selected (never linked or proposed again)")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Candidate]) -> None:
+        self.message_user(request, f"{reject(queryset)} rejected.")
 
 
 @admin.register(EntityAlias)
@@ -326,6 +384,7 @@ class StoryArticleInline(admin.TabularInline):
         "published",
         "visibility",
         "story_locked",
+        "story_score",
     ]
     readonly_fields = fields
     extra = 0

@@ -107,6 +107,9 @@ class Article(models.Model):
         "Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
     )
     story_locked = models.BooleanField(default=False)
+    # How strongly the article resembles the story it was filed in (0..1; None: it started
+    # the story or a curator placed it), shown to curators (#14).
+    story_score = models.FloatField("placement score", null=True, blank=True)
     # A republished or syndicated copy points at the first publication of the same text.
     copy_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
@@ -550,3 +553,66 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id} sent for saved search {self.saved_search_id}"
+
+
+class Bridge(models.Model):
+    """A hashed key of an article that survives translation (articles/stories/bilingual.py):
+    the other language's articles sharing some are its cross-language story candidates."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bridges")
+    value = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "value"], name="one_bridge_value_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:x} of article {self.article_id}"
+
+
+class CandidateSighting(models.Model):
+    """An article naming a candidate entity: the curators' queue counts and quotes these (#14)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="sightings")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sightings")
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "article"], name="one_sighting_per_article")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} names candidate {self.entity_id} ×{self.count}"
+
+
+class CandidateQuerySet(models.QuerySet["Candidate"]):
+    def queued(self, minimum: int = 2) -> CandidateQuerySet:
+        """Candidates named in at least `minimum` articles, most named and most recent first."""
+        return (
+            self.filter(status=EntityStatus.CANDIDATE)
+            .annotate(
+                article_count=models.Count("sightings", distinct=True),
+                last_seen=models.Max("sightings__article__published"),
+                last_added=models.Max("sightings__article_id"),
+            )
+            .filter(article_count__gte=minimum)
+            .order_by(
+                "-article_count",
+                models.F("last_seen").desc(nulls_last=True),
+                "-last_added",
+                "pk",
+            )
+        )
+
+
+class Candidate(Entity):
+    """An entity awaiting a curator, as the review queue shows it (a proxy of Entity)."""
+
+    objects = CandidateQuerySet.as_manager()  # type: ignore[assignment,misc]
+
+    class Meta:
+        proxy = True

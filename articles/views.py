@@ -238,13 +238,15 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     if not paging.is_valid():
         return _bad_paging(request, paging)
     found_profile = stories.profile(found)
+    entries = _paged(found_profile.articles, paging.cleaned_data)
     return render(
         request,
         "articles/story.html",
         {
             "profile": found_profile,
             "form": SearchForm(),
-            "entries": _paged(found_profile.articles, paging.cleaned_data),
+            "entries": entries,
+            "timeline": stories.timeline(found_profile.articles, entries),
             **_paging_context(request),
             "coverage": compare.coverage(SearchParams(story=found.pk)),
         },

@@ -33,7 +33,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from articles.entities.candidates import STARTERS, CandidateName, capitalised_runs, trim_run
+from articles.entities.candidates import (
+    STARTERS,
+    CandidateName,
+    capitalised_runs,
+    junk_reason,
+    trim_run,
+)
 from articles.entities.registry import EntityRecord
 from articles.entities.words import HYPHENS, Doc, alias_words, name_key
 from articles.text import VI_SYLLABLE, WORD, fold, nfc
@@ -174,7 +180,12 @@ class Linker:
                 continue
             name = " ".join(doc.text[doc.starts[run[0]] : doc.ends[run[-1]]].split())
             key = name_key(name)
-            if key not in self._known and key not in also_known:
+            if key in self._known or key in also_known:
+                continue
+            # Junk never reaches the curators' queue (#14). Vietnamese name syllables are
+            # ordinary words too, so "written in lower case elsewhere" says nothing there.
+            generic = language != "vi" and all(doc.words[t].lower() in doc.lowercase for t in run)
+            if not junk_reason(name, language, generic):
                 counts[name] += 1
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         return [CandidateName(name, language, count) for name, count in ordered]

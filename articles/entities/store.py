@@ -16,10 +16,20 @@ from django.db import transaction
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from articles.entities.candidates import CandidateName, quote
 from articles.entities.linking import Linker, Links
 from articles.entities.registry import Alias, EntityRecord
 from articles.indexing import enqueue
-from articles.models import Article, Entity, EntityAlias, EntityStatus, Mention, Visibility
+from articles.models import (
+    Article,
+    CandidateSighting,
+    Entity,
+    EntityAlias,
+    EntityStatus,
+    Mention,
+    Source,
+    Visibility,
+)
 from articles.text import Chart, article_text, continuous
 
 
@@ -81,7 +91,7 @@ def link_article(
     found: Links | None = None,
     *,
     new: bool = False,
-    known: set[str] | None = None,
+    known: KnownNames | None = None,
 ) -> dict[int, int]:
     """Replace the article's mentions with what its clean text names now; record unknown
     proper names as candidates. Returns {entity id: mention count}.
@@ -99,39 +109,108 @@ def link_article(
     counts = {int(pk): n for pk, n in mentions.items()}
     if not new:
         Mention.objects.filter(article=article).delete()
+        CandidateSighting.objects.filter(article=article).delete()
     Mention.objects.bulk_create(
         Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()
     )
     if article.is_visible:  # names from hidden text never reach the candidate queue
-        _record_candidates([c.text for c in candidates], language, known)
+        _record_candidates(article, candidates, language, known)
     return counts
 
 
-def known_names() -> set[str]:
-    """Every alias text, whatever its entity's status: names never proposed again."""
-    return set(EntityAlias.objects.values_list("text", flat=True))
+# Name -> the candidate entity it proposes, or None for a name never proposed (an alias of an
+# active or rejected entity, an outlet's name).
+KnownNames = dict[str, int | None]
 
 
-def _record_candidates(names: list[str], language: str, known: set[str] | None) -> None:
-    if not names:
+def known_names() -> KnownNames:
+    """Every alias text, whatever its entity's status, and every outlet's name."""
+    return _known(EntityAlias.objects.all(), Source.objects.all())
+
+
+def _known(aliases: QuerySet[EntityAlias], sources: QuerySet[Source]) -> KnownNames:
+    known: KnownNames = dict.fromkeys(sources.values_list("name", flat=True))
+    for text, entity_id, status in aliases.values_list("text", "entity_id", "entity__status"):
+        if status != EntityStatus.CANDIDATE:
+            known[text] = None
+        elif text not in known:
+            known[text] = entity_id
+    return known
+
+
+def _record_candidates(
+    article: Article, found: list[CandidateName], language: str, known: KnownNames | None
+) -> None:
+    if not found:
         return
+    names = [c.text for c in found]
     # A name curators already know, accepted or rejected, is never proposed again. (The
     # alias table has no index on its text alone: a lookup per article reads all of it.)
     if known is None:
-        known = set(EntityAlias.objects.filter(text__in=names).values_list("text", flat=True))
+        known = _known(
+            EntityAlias.objects.filter(text__in=names), Source.objects.filter(name__in=names)
+        )
     new = [name for name in dict.fromkeys(names) if name not in known]
-    if not new:
-        return
-    known.update(new)
-    # Two statements for all of them: bulk_create returns the ids on SQLite and PostgreSQL.
-    name_field = "name_vi" if language == "vi" else "name_en"
-    entities = Entity.objects.bulk_create(
-        Entity(status=EntityStatus.CANDIDATE, **{name_field: name}) for name in new
+    if new:
+        # Two statements for all of them: bulk_create returns the ids on SQLite and PostgreSQL.
+        name_field = "name_vi" if language == "vi" else "name_en"
+        entities = Entity.objects.bulk_create(
+            Entity(status=EntityStatus.CANDIDATE, **{name_field: name}) for name in new
+        )
+        EntityAlias.objects.bulk_create(
+            EntityAlias(entity=entity, text=name, language=language)
+            for entity, name in zip(entities, new, strict=True)
+        )
+        known.update((name, entity.pk) for entity, name in zip(entities, new, strict=True))
+    # The queue counts articles and quotes them: one row per article naming the candidate.
+    proposed = [(known.get(c.text), c.count) for c in found]
+    CandidateSighting.objects.bulk_create(
+        (
+            CandidateSighting(entity_id=pk, article=article, count=n)
+            for pk, n in proposed
+            if pk is not None
+        ),
+        ignore_conflicts=True,
     )
-    EntityAlias.objects.bulk_create(
-        EntityAlias(entity=entity, text=name, language=language)
-        for entity, name in zip(entities, new, strict=True)
+
+
+def quotes(entity: Entity, limit: int = 2) -> list[str]:
+    """Where the newest articles naming a candidate name it: the words around the name."""
+    names = list(entity.aliases.values_list("text", flat=True))
+    found = []
+    rows = (
+        Article.objects.visible()
+        .filter(sightings__entity=entity)
+        .order_by("-published", "-id")
+        .values_list("title", "body")[: limit * 2]
     )
+    for title, body in rows:
+        text = article_text(title, body)
+        quoted = next(filter(None, (quote(text, name) for name in names)), "")
+        if quoted:
+            found.append(quoted)
+        if len(found) == limit:
+            break
+    return found
+
+
+def accept(entities: Iterable[Entity], also: Iterable[int] = ()) -> int:
+    """Make candidates entities and re-link the articles that name them (and `also`)."""
+    ids = [entity.pk for entity in entities]
+    named = set(CandidateSighting.objects.filter(entity__in=ids).values_list("article", flat=True))
+    Entity.objects.filter(pk__in=ids).update(status=EntityStatus.ACTIVE)
+    return relink(named | set(also))
+
+
+def reject(entities: Iterable[Entity]) -> int:
+    """Never link or propose these again; their articles are queued for the index."""
+    ids = [entity.pk for entity in entities]
+    articles = list(Mention.objects.filter(entity__in=ids).values_list("article_id", flat=True))
+    Mention.objects.filter(entity__in=ids).delete()
+    CandidateSighting.objects.filter(entity__in=ids).delete()
+    count = Entity.objects.filter(pk__in=ids).update(status=EntityStatus.REJECTED)
+    enqueue(articles)
+    return count
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class Memo:
 
     # The outlets found: (name, named by the feed, domain) -> Source.
     sources: dict[tuple[str | None, bool, str | None], Source] = field(default_factory=dict)
-    names: set[str] | None = None  # known_names(), once a text proposes a candidate
+    names: dict[str, int | None] | None = None  # known_names(), once a text proposes a candidate
 
     def forget(self) -> None:
         """After a failed save: what it created was rolled back with it."""

@@ -11,6 +11,7 @@ from articles.stories.pages import (
     profile,
     related,
     story_articles,
+    timeline,
 )
 from articles.stories.store import file_article, merge, move, refresh, regroup
 
@@ -31,4 +32,5 @@ __all__ = [
     "regroup",
     "related",
     "story_articles",
+    "timeline",
 ]

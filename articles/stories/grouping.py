@@ -9,7 +9,9 @@ so the rules can be read and tested on their own.
   - in one language, use the same words: cosine of tf-idf vectors over the topic model's
     vocabulary (articles/topics/model.py), whose idf comes from thousands of articles;
   - across languages, where words cannot be compared, share other proper names ("Sarraj",
-    "Tripoli" are spelled alike in Vietnamese and English).
+    "Tripoli" are spelled alike in Vietnamese and English), or (the cross-language hook of
+    #14) resemble in what survives translation: names, figures, years and glossary concepts
+    (articles/stories/bilingual.py), whichever is stronger.
   The bar rises with the distance in days, and nothing is compared across more than
   WINDOW_DAYS.
 - An article joins a story only if it clears the bar with a majority of the story's CORE:
@@ -40,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from articles.stories import bilingual
 from articles.text import VI_SYLLABLE, fold
 
 WINDOW_DAYS = 60
@@ -77,6 +80,7 @@ class ArticleProfile:
     names: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     story: int | None = None
+    bridge: frozenset[str] = frozenset()  # what survives translation (stories/bilingual.py)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,9 @@ def similarity(a: ArticleProfile, b: ArticleProfile, idf: Mapping[int, float]) -
     else:
         score += TEXT_WEIGHT * names
     score += NUMBER_WEIGHT * _overlap(a.numbers, b.numbers, least=2)
+    # Across languages, what survives translation is evidence too (#14): stories/bilingual.py.
+    if a.language != b.language:
+        score = max(score, bilingual.resemblance(a.bridge, b.bridge))
     return score
 
 

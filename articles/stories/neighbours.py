@@ -12,6 +12,12 @@ an archive filled; `manage.py bench_stories` measures it):
 - the text side of an article's profile (words, names, figures) is kept in memory for the
   PROFILES most recently used articles: the same recent articles are candidates for many
   new ones, and computing a profile costs more than all the queries.
+
+Cross-language hook (#14, articles/stories/bilingual_store.py): the other language's
+articles sharing bridge keys with the article (the Bridge table) join the candidates, and
+the other language's profiles carry their bridge keys (cached as the texts are), so that
+grouping.similarity can compare them; the placement score is the best similarity with the
+chosen story's members compared.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Max, Min, QuerySet
 
 from articles.models import Article, Mention, Precision, Story, Visibility
-from articles.stories import grouping
+from articles.stories import bilingual, bilingual_store, grouping
 from articles.text import article_text
 from articles.topics import text_vector
 
@@ -37,15 +44,21 @@ _FIELDS = ("pk", "title", "body", "language", "published", "story_id", "updated_
 # The text side of a profile (word ids and weights, names, figures), by article and version.
 _Text = tuple[array, array, frozenset[str], frozenset[str]]
 _texts: OrderedDict[tuple[int, datetime], _Text] = OrderedDict()
+# Bridge keys of the other language's candidates (#14), by article and version.
+_bridges: OrderedDict[tuple[int, datetime], frozenset[str]] = OrderedDict()
 
 
-def choose_story(article: Article) -> int | None:
-    """The story the article joins (grouping.choose_story), or None for a new one."""
+def choose_story(
+    article: Article, bridge: frozenset[str] = frozenset()
+) -> tuple[int | None, float | None]:
+    """The story the article joins (grouping.choose_story) and its placement score, or
+    (None, None) for a new one. `bridge`: the article's bridge keys (#14)."""
     if article.published is None or article.published_precision != Precision.DAY:
-        return None
+        return None, None
     counts = dict(Mention.objects.filter(article=article).values_list("entity_id", "count"))
-    if not counts:
-        return None
+    crossing = bilingual_store.candidates(article, bridge)  # #14
+    if not counts and not crossing:
+        return None, None
     span = timedelta(days=grouping.WINDOW_DAYS)
     window = Article.objects.filter(
         published__range=(article.published - span, article.published + span)
@@ -70,14 +83,16 @@ def choose_story(article: Article) -> int | None:
         .annotate(n=Count("id"))
         .order_by("-n", "-article")[:CANDIDATES]
     )
-    ids = [row["article"] for row in near]
+    ids = list(dict.fromkeys([row["article"] for row in near] + crossing))
     if not ids:
-        return None
+        return None, None
     mentions = _mentions(ids)
     df.update(_document_frequency(window, {e for m in mentions.values() for e in m} - set(df)))
     idf = grouping.idf_weights(df, total)
-    me = _profile(article, counts)
-    profiles = _profiles(ids, mentions)
+    me = replace(_profile(article, counts), bridge=bridge)
+    # Without bridge keys of its own, no other language's keys can count (#14).
+    other_than = article.language if bridge else None
+    profiles = _profiles(ids, mentions, other_than)
     # Only stories with a member the article resembles can have a core it resembles.
     best: dict[int, float] = {}
     for other in profiles.values():
@@ -87,8 +102,14 @@ def choose_story(article: Article) -> int | None:
                 best[other.story] = margin
     stories = sorted(best, key=lambda s: (-best[s], s))[:STORIES]
     if not stories:
-        return None
-    return grouping.choose_story(me, _cores(article, stories, idf, profiles), idf)
+        return None, None
+    cores = _cores(article, stories, idf, profiles, other_than)
+    chosen = grouping.choose_story(me, cores, idf)
+    # The placement score curators see (#14): the best similarity with the members compared.
+    compared = [p for p in profiles.values() if p.story == chosen]
+    compared += [p for core in cores if core.id == chosen for p in core.core]
+    scores = [grouping.similarity(me, p, idf) for p in compared]
+    return chosen, round(max(scores), 4) if chosen is not None and scores else None
 
 
 def _cores(
@@ -96,6 +117,7 @@ def _cores(
     stories: list[int],
     idf: dict[int, float],
     profiles: dict[int, grouping.ArticleProfile],
+    other_than: str | None = None,
 ) -> list[grouping.StoryCore]:
     """The stories with their sizes, dates and core members (this article left out)."""
     originals = Article.objects.filter(story__in=stories, copy_of=None).exclude(pk=article.pk)
@@ -124,7 +146,7 @@ def _cores(
         )
         mentions = _mentions(members)
         core = grouping.central({pk: mentions.get(pk, {}) for pk in members}, idf)
-        profiles.update(_profiles([pk for pk in core if pk not in profiles], mentions))
+        profiles.update(_profiles([pk for pk in core if pk not in profiles], mentions, other_than))
         row = summary[story]
         cores.append(
             grouping.StoryCore(
@@ -167,22 +189,37 @@ def _mentions(article_ids: Iterable[int]) -> dict[int, dict[int, int]]:
 
 
 def _profiles(
-    ids: list[int], mentions: dict[int, dict[int, int]]
+    ids: list[int], mentions: dict[int, dict[int, int]], other_than: str | None = None
 ) -> dict[int, grouping.ArticleProfile]:
-    """Profiles of these articles; only the texts not in memory are read and analysed."""
+    """Profiles of these articles; only the texts not in memory are read and analysed.
+    Those in another language than `other_than` carry their bridge keys (#14)."""
     rows = list(
         Article.objects.filter(pk__in=ids).values_list(
             "pk", "updated_at", "language", "published", "story_id"
         )
     )
-    missing = [pk for pk, updated, *_ in rows if (pk, updated) not in _texts]
+
+    def crossing(language: str) -> bool:
+        return other_than is not None and language != other_than
+
+    missing = [
+        pk
+        for pk, updated, language, *_ in rows
+        if (pk, updated) not in _texts or (crossing(language) and (pk, updated) not in _bridges)
+    ]
     for other in Article.objects.filter(pk__in=missing).only(*_FIELDS):
-        _remember(other)
+        _remember(other, bridge=crossing(other.language))
     found = {}
     for pk, updated, language, published, story in rows:
         key = (pk, updated)
         _texts.move_to_end(key)
-        found[pk] = _assemble(pk, published, language, mentions.get(pk, {}), _texts[key], story)
+        bridge: frozenset[str] = frozenset()
+        if crossing(language):
+            _bridges.move_to_end(key)
+            bridge = _bridges[key]
+        found[pk] = _assemble(
+            pk, published, language, mentions.get(pk, {}), _texts[key], story, bridge
+        )
     return found
 
 
@@ -193,7 +230,7 @@ def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProf
     )
 
 
-def _remember(article: Article) -> _Text:
+def _remember(article: Article, bridge: bool = False) -> _Text:
     key = (article.pk, article.updated_at)
     if key not in _texts:
         vector = text_vector(article.title, article.body, article.language)
@@ -207,6 +244,13 @@ def _remember(article: Article) -> _Text:
         )
         while len(_texts) > PROFILES:
             _texts.popitem(last=False)
+    if bridge and key not in _bridges:
+        # The glossary scan is the dearest part: only for the other language's candidates.
+        _, _, names, numbers = _texts[key]
+        whole = article_text(article.title, article.body)
+        _bridges[key] = bilingual.bridge_keys(whole, article.language, names, numbers)
+        while len(_bridges) > PROFILES:
+            _bridges.popitem(last=False)
     return _texts[key]
 
 
@@ -217,7 +261,10 @@ def _assemble(
     entities: dict[int, int],
     text: _Text,
     story: int | None,
+    bridge: frozenset[str] = frozenset(),
 ) -> grouping.ArticleProfile:
     ids, weights, names, numbers = text
     words = dict(zip(ids, weights, strict=True))
-    return grouping.ArticleProfile(pk, published, language, entities, words, names, numbers, story)
+    return grouping.ArticleProfile(
+        pk, published, language, entities, words, names, numbers, story, bridge
+    )

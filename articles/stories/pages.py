@@ -20,6 +20,7 @@ from articles.models import (
     Topic,
     Visibility,
 )
+from articles.stories.reasons import Tie, ties
 from articles.text import Chart, continuous
 from articles.text import sentences as split_sentences
 
@@ -83,6 +84,13 @@ def profile(story: Story) -> StoryProfile:
         related(story, main),
         continuous((a.published, 1) for a in articles if a.published is not None),
     )
+
+
+def timeline(articles: list[Article], shown: Iterable[Article]) -> list[tuple[Article, Tie | None]]:
+    """The `shown` articles of a story (of `articles`, all of them), each with what it shares
+    with the others: why it is in the story (#14, stories/reasons.py)."""
+    why = ties(articles)
+    return [(article, why.get(article.pk)) for article in shown]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.db.models import Count, F, Q
 
 from articles.indexing import deferred_indexing, enqueue
 from articles.models import Article, Fingerprint, Story
-from articles.stories import copies, neighbours
+from articles.stories import bilingual_store, copies, neighbours
 
 _COPY_CANDIDATES = 20
 _MIN_SHARED_FINGERPRINTS = 8  # of copies.SKETCH_SIZE
@@ -35,6 +35,7 @@ def file_article(article: Article) -> Story:
         Fingerprint.objects.bulk_create(
             Fingerprint(article=article, value=value) for value in copies.sketch(text.shingles)
         )
+        bridge = bilingual_store.remember(article)  # cross-language candidates (#14)
         family = _fold_copies(article, text) or [article]
         old = article.story_id
         if article.story_locked and old:
@@ -46,7 +47,11 @@ def file_article(article: Article) -> Story:
             for a in family
             if a.story_id and a.pk != article.pk
         )
-        target = placed[0][2] if placed else neighbours.choose_story(article)
+        target, score = (placed[0][2], 1.0) if placed else neighbours.choose_story(article, bridge)
+        # The placement score curators see in the admin (#14); None when it started the story.
+        if article.story_score != score:
+            Article.objects.filter(pk=article.pk).update(story_score=score)
+            article.story_score = score
         if target is None:
             alone = old and not Article.objects.filter(story_id=old).exclude(pk=article.pk).exists()
             target = old if alone else Story.objects.create().pk

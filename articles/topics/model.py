@@ -21,6 +21,7 @@ from pathlib import Path
 from whoosh.analysis import STOP_WORDS
 
 from articles.text import fold, stem_english, words
+from articles.topics.signals import strip_marks
 
 FORMAT = 1
 # Chosen by 4-fold cross-validation inside the training split, never on the held-out one:
@@ -30,6 +31,8 @@ MIN_DOCUMENTS = 3
 MAX_FEATURES = 12_000
 EPOCHS = 8
 SEED = 20240601
+# A topic an outlet rarely covers is repeated up to this many times in training (balanced()).
+MAX_REPEAT = 8
 # The title names the subject; counting its words twice lifts short, vague bodies.
 TITLE_WEIGHT = 2
 _DECIMALS = 4
@@ -72,13 +75,16 @@ class Model:
     languages: dict[str, LanguageModel]
 
 
-def featurise(title: str, body: str, language: str) -> Counter[str]:
-    """Word and bigram counts, title words counted twice.
+def featurise(title: str, body: str, language: str, strip: bool = True) -> Counter[str]:
+    """Word and bigram counts, title words counted twice (`strip`: outlets' marks left out).
 
     >>> sorted(featurise("Bóng đá", "", "vi").items())
     [('bong', 2), ('bong da', 2), ('da', 2)]
     """
     counts: Counter[str] = Counter()
+    # Outlets' marks (datelines, bylines, credits, their names) say who wrote, not about what.
+    if strip:
+        title, body = strip_marks(title, body)
     for text, weight in ((title, TITLE_WEIGHT), (body, 1)):
         tokens = _tokens(text, language)
         for token in tokens:
@@ -92,10 +98,23 @@ def fit(examples: Sequence[Example]) -> LanguageModel:
     """Train on all examples; calibrate probabilities on a model that did not see a fifth."""
     # Training-set scores are overconfident (the perceptron has fit them), so the temperature
     # comes from every fifth example, scored by a model trained on the other four fifths.
-    probe = _fit_weights([e for i, e in enumerate(examples) if i % 5])
+    probe = _fit_weights(balanced([e for i, e in enumerate(examples) if i % 5]))
     held = [(f, label) for f, label in examples[::5] if label in probe.classes]
-    model = _fit_weights(examples)
+    model = _fit_weights(balanced(examples))
     return replace(model, temperature=_temperature(probe, held))
+
+
+def balanced(examples: Sequence[Example]) -> list[Example]:
+    """The examples with each topic's repeated up to the largest topic's count (at most
+    MAX_REPEAT times): an outlet that rarely covers a topic must still teach it (#14)."""
+    sizes = Counter(label for _, label in examples)
+    if not sizes:
+        return list(examples)
+    largest = max(sizes.values())
+    out: list[Example] = []
+    for round_ in range(MAX_REPEAT):
+        out += [e for e in examples if sizes[e[1]] * round_ < largest]
+    return out
 
 
 def dump(model: Model, path: Path) -> None:

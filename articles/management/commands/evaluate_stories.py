@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from articles.evaluation import stories as story_eval
 from articles.models import Article
 
-SETS = ("seeds", "reuters", "duplicates", "reprints", "sections")
+SETS = ("seeds", "reuters", "duplicates", "reprints", "sections", "xling")
 
 
 class Command(BaseCommand):
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             "duplicates": lambda: story_eval.evaluate_duplicates(corpora),
             "reprints": lambda: story_eval.evaluate_reprints(corpora),
             "sections": lambda: story_eval.evaluate_sections(corpora),
+            "xling": lambda: story_eval.evaluate_crossing(corpora),
         }
         # Each set's lines as soon as it is done: the larger sets take minutes.
         for name in SETS:
