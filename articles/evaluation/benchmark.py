@@ -28,7 +28,7 @@ from django.test import Client
 from haystack import connections
 from whoosh.qparser import PlusMinusPlugin, QueryParser
 
-from articles.models import Article, IndexQueue, Precision, Source
+from articles.models import Article, IndexQueue, Precision, SearchDocument, Source
 from articles.search.backend import LockingWhooshBackend
 from articles.text import words
 
@@ -91,6 +91,21 @@ def rebuild_index(batch: int = 2_000) -> float:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_searchdocument")
     return time.perf_counter() - start
+
+
+def indexed() -> int:
+    """How many documents the current engine's index holds (0 if it has none yet)."""
+    backend = connections["default"].get_backend()
+    if isinstance(backend, LockingWhooshBackend):
+        backend.setup()
+        return int(backend.index.doc_count())
+    return SearchDocument.objects.count()
+
+
+def indexable() -> int:
+    """How many documents a complete index holds (every visible article)."""
+    index = connections["default"].get_unified_index().get_index(Article)
+    return int(index.index_queryset().count())
 
 
 def build(corpora: Path, count: int, batch: int = 2_000, index: bool = True) -> int:
