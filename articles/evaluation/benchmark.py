@@ -155,10 +155,11 @@ def index_all(batch: int) -> None:
     index = connections["default"].get_unified_index().get_index(Article)
     queryset = index.index_queryset().order_by("pk")
     if not isinstance(backend, LockingWhooshBackend):
-        last = 0
-        while page := list(queryset.filter(pk__gt=last)[:batch]):
-            backend.update(index, page)
-            last = page[-1].pk
+        with _gin_indexes_built_last():
+            last = 0
+            while page := list(queryset.filter(pk__gt=last)[:batch]):
+                backend.update(index, page)
+                last = page[-1].pk
         return
     backend.setup()
     writer = backend.index.writer(limitmb=512)
@@ -174,6 +175,27 @@ def index_all(batch: int) -> None:
         writer.cancel()
         raise
     writer.commit()
+
+
+@contextmanager
+def _gin_indexes_built_last() -> Iterator[None]:
+    """Fill the PostgreSQL engine's table without its GIN indexes, then build them: a GIN
+    index built once from sorted entries is several times faster than one updated row by
+    row, as Whoosh's bulk path writes one segment instead of committing per batch."""
+    indexes = SearchDocument._meta.indexes
+    with connection.schema_editor() as editor:
+        for found in indexes:
+            editor.execute(f"DROP INDEX IF EXISTS {editor.quote_name(found.name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+        with connection.schema_editor() as editor:
+            for found in indexes:
+                editor.add_index(SearchDocument, found)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET maintenance_work_mem")
 
 
 def time_search(client: Client, rounds: int) -> list[Timing]:
