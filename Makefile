@@ -41,7 +41,8 @@ typecheck:
 
 # A separate database and index under var/bench, so the benchmark never touches the demo site.
 # SQLite times Whoosh only; BENCH_DATABASE_URL=postgres://... (a database of its own) times
-# both engines on the same articles.
+# both engines on the same articles. BENCH_ARGS=--reuse times the view again on the indexes an
+# earlier run built (BENCH_VAR_DIR=... keeps a run's Whoosh index apart from another's).
 BENCH_VAR_DIR ?= var/bench
 bench:
 	bash scripts/venv.sh
