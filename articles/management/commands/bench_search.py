@@ -28,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=3)
         parser.add_argument("--corpora", type=Path, default=settings.CORPORA_DIR)
         parser.add_argument(
+            "--engines",
+            default="",
+            help="time only these engines (comma-separated: whoosh,postgresql); default: all "
+            "the database allows",
+        )
+        parser.add_argument(
             "--reuse",
             action="store_true",
             help="keep an engine's index that already holds every article (time the view "
@@ -39,23 +45,28 @@ class Command(BaseCommand):
         with override_settings(RATELIMIT_ENABLE=False):
             self.bench(**options)
 
-    def bench(self, articles: int, rounds: int, corpora: Path, reuse: bool, **options: Any) -> None:
+    def bench(
+        self, articles: int, rounds: int, corpora: Path, reuse: bool, engines: str, **options: Any
+    ) -> None:
         if Article.objects.count() < articles:
             Article.objects.filter(key__startswith="bench:").delete()
             self.stdout.write(f"loading {articles} articles from {corpora} ...")
             start = time.perf_counter()
             benchmark.build(corpora, articles, index=False)
             self.stdout.write(f"loaded in {time.perf_counter() - start:.1f} s")
-        engines = benchmark.engines()
-        if "postgresql" not in engines:
+        available = benchmark.engines()
+        if "postgresql" not in available:
             self.stdout.write(
                 "PostgreSQL engine: not timed (needs a PostgreSQL database: "
                 "BENCH_DATABASE_URL=postgres://... make bench)"
             )
         results: dict[str, tuple[float, list[Timing]]] = {}
         # The benchmark's own client makes hundreds of requests a minute.
+        chosen = {name.strip() for name in engines.split(",") if name.strip()} or set(available)
         with override_settings(RATELIMIT_ENABLE=False):
-            for name, path in engines.items():
+            for name, path in available.items():
+                if name not in chosen:
+                    continue
                 with benchmark.engine(path):
                     total = benchmark.indexable()
                     if reuse and benchmark.indexed() == total:
