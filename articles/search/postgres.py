@@ -28,7 +28,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
-from django.db.models import Count, F, Q, Value, Window
+from django.db.models import F, Q, Value
 from django.db.models.expressions import Combinable
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, SearchNode
 from haystack.exceptions import SearchBackendError, SkipDocument
@@ -54,6 +54,10 @@ _EXACT_BOOST = 2.0
 # PostgreSQL cancels a search this long before the process-level budget would interrupt it.
 _MARGIN = 0.25
 _QUERY_CANCELED = "57014"
+# What a row of the one search statement is when it is not a facet's value (a field's name
+# never starts with a space).
+_PAGE = " page"
+_TOTAL = " total"
 
 
 class _TsQuery(SearchQuery):
@@ -144,11 +148,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         start = int(kwargs.get("start_offset") or 0)
         end = kwargs.get("end_offset")
         result_class = kwargs.get("result_class") or SearchResult
-        matching = SearchDocument.objects.filter(condition.where)
         with _bounded():
-            page = list(self._page(matching, condition, kwargs.get("sort_by"), start, end))
-            hits = page[0]["total"] if page else (matching.count() if start else 0)
-            facets = self._facets(matching, kwargs.get("facets") or {})
+            page, hits, facets = self._answer(
+                condition, kwargs.get("sort_by"), start, end, kwargs.get("facets") or {}
+            )
         results = [
             result_class(
                 "articles",
@@ -167,57 +170,97 @@ class PostgresSearchBackend(BaseSearchBackend):
             "spelling_suggestion": None,
         }
 
-    def _page(
+    def _answer(
         self,
-        matching: Any,
         condition: Condition,
         sort_by: list[str] | None,
         start: int,
         end: int | None,
-    ) -> Iterator[dict[str, Any]]:
-        score = _score(condition.ranked, _boosts()) if condition.ranked else Value(0.0)
-        ordering: list[Any] = [F("score").desc(), "id"]
-        if sort_by:
-            ordering = [_sort_column(name) for name in sort_by]
-        rows = (
-            matching.annotate(score=score, total=Window(Count("id")))
-            .order_by(*ordering)
-            .values("id", "score", "total", *_STORED)
-        )
-        return iter(rows[start:end] if end is not None else rows[start:])
+        wanted: dict[str, Any],
+    ) -> tuple[list[dict[str, Any]], int, dict[str, list[tuple[Any, int]]]]:
+        """The page, the number of hits and the facet counts, in one statement.
 
-    def _facets(self, matching: Any, wanted: dict[str, Any]) -> dict[str, list[tuple[Any, int]]]:
-        """Counts per value of each wanted field over every matching document: one statement."""
-        if not wanted:
-            return {}
+        The match is evaluated once (a MATERIALIZED CTE of the matching rows' score and
+        facet columns); the page, the count and every facet read that. Only the page's rows
+        are joined back for their stored fields: a tsvector is never read twice.
+        """
         columns = {name: _COLUMNS.get(name, name) for name in wanted}
         try:
             fields = {name: _model_field(c) for name, c in columns.items()}
         except FieldDoesNotExist as exc:
             raise SearchBackendError(f"no such facet field: {exc}") from exc
-        sql, params = matching.values(*set(columns.values())).query.sql_with_params()
+        ordering = [("score", True), ("id", False)]
+        if sort_by:
+            ordering = [
+                (_COLUMNS.get(name.lstrip("-"), name.lstrip("-")), name.startswith("-"))
+                for name in sort_by
+            ]
+        try:
+            for column, _ in ordering:
+                if column != "score":
+                    _model_field(column)
+        except FieldDoesNotExist as exc:
+            raise SearchBackendError(f"cannot sort by {exc}") from exc
+        score = _score(condition.ranked, _boosts()) if condition.ranked else Value(0.0)
+        kept = dict.fromkeys(["id", *(c for c, _ in ordering if c != "score"), *columns.values()])
+        matching = (
+            SearchDocument.objects.filter(condition.where)
+            .annotate(score=score)
+            .values("score", *kept)
+        )
+        sql, params = matching.query.sql_with_params()
         quote = connection.ops.quote_name
-        parts = []
-        for name, column in columns.items():
+        order = ", ".join(f"{quote(c)} {'DESC' if down else 'ASC'}" for c, down in ordering)
+        limit = "" if end is None else f" LIMIT {max(0, int(end) - start)}"
+        table = quote(SearchDocument._meta.db_table)
+        stored = ", ".join(f"d.{quote(name)}" for name in _STORED)
+        # Each row says what it is: a page row (its position, its stored fields as JSON),
+        # the count, or a facet's value (the field's name, bound as a parameter).
+        parts = [
+            f"SELECT '{_PAGE}', NULL, page.n, json_build_array(page.id, page.score, {stored})"
+            f" FROM page JOIN {table} d ON d.id = page.id",
+            f"SELECT '{_TOTAL}', NULL, count(*), NULL FROM hits",
+        ]
+        for column in columns.values():
             if column in _ARRAYS:
                 parts.append(
-                    f"SELECT %s, value, count(*) FROM hits, unnest(hits.{quote(column)}) AS value"
-                    " GROUP BY value"
+                    f"SELECT %s, value, count(*), NULL FROM hits, unnest(hits.{quote(column)})"
+                    " AS value GROUP BY value"
                 )
             else:
-                parts.append(f"SELECT %s, {quote(column)}::text, count(*) FROM hits GROUP BY 2")
-            params = (*params, name)
+                parts.append(
+                    f"SELECT %s, {quote(column)}::text, count(*), NULL FROM hits GROUP BY 2"
+                )
+        statement = (
+            f"WITH hits AS MATERIALIZED ({sql}), "
+            f"page AS (SELECT id, score, row_number() OVER (ORDER BY {order}) AS n "
+            f"FROM hits ORDER BY {order}{limit} OFFSET {int(start)}) "
+            + " UNION ALL ".join(f"({part})" for part in parts)
+        )
+        placed: list[tuple[int, list[Any]]] = []
+        hits = 0
         counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in columns}
         with connection.cursor() as cursor:
-            # MATERIALIZED: the matching rows are found once, then counted per field.
-            cursor.execute(f"WITH hits AS MATERIALIZED ({sql}) {' UNION ALL '.join(parts)}", params)
-            for name, value, count in cursor.fetchall():
-                field = fields[name]
+            cursor.execute(statement, (*params, *columns))
+            rows = cursor.fetchall()
+        for kind, value, count, stored_row in rows:
+            if kind == _PAGE:
+                placed.append((count, stored_row))
+            elif kind == _TOTAL:
+                hits = count
+            else:
+                field = fields[kind]
                 base = field.base_field if isinstance(field, ArrayField) else field
-                counts[name].append((None if value is None else base.to_python(value), count))
+                counts[kind].append((None if value is None else base.to_python(value), count))
         for values in counts.values():
             values.sort(key=lambda pair: (-pair[1], str(pair[0])))
-        return counts
+        page = []
+        for _, (pk, rank, *stored_values) in sorted(placed, key=lambda pair: pair[0]):
+            row = {"id": pk, "score": float(rank)}
+            for name, value in zip(_STORED, stored_values, strict=True):
+                row[name] = _model_field(name).to_python(value) if value is not None else None
+            page.append(row)
+        return page, hits, counts
 
 
 class PostgresSearchQuery(BaseSearchQuery):
@@ -311,12 +354,6 @@ def _score(ranked: dict[str, list[str]], boosts: dict[str, float]) -> Combinable
     return reduce(add, ranks)
 
 
-def _sort_column(name: str) -> Any:
-    descending = name.startswith("-")
-    column = _COLUMNS.get(name.lstrip("-"), name.lstrip("-"))
-    return F(column).desc() if descending else F(column).asc()
-
-
 def _index_fields() -> dict[str, Any]:
     from haystack import connections
 
@@ -353,20 +390,24 @@ def _bounded() -> Iterator[None]:
     nested = connection.in_atomic_block
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            previous = None
-            if left is not None:
-                milliseconds = max(1, int((left - _MARGIN) * 1000))
-                # Local to the transaction; inside a caller's transaction it is put back
-                # after the search (a released savepoint keeps what was set in it).
-                cursor.execute(
-                    "SELECT current_setting('statement_timeout'),"
-                    " set_config('statement_timeout', %s, true)",
-                    [str(milliseconds)],
-                )
-                previous = cursor.fetchone()[0]
+            # No JIT: at 100,000 documents the planner's costs pass jit_above_cost, and
+            # compiling the statement took longer than running it (a search is short).
+            milliseconds = None if left is None else max(1, int((left - _MARGIN) * 1000))
+            # Local to the transaction; inside a caller's transaction they are put back
+            # after the search (a released savepoint keeps what was set in it).
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), current_setting('jit'),"
+                " set_config('statement_timeout', coalesce(%s, current_setting("
+                "'statement_timeout')), true), set_config('jit', 'off', true)",
+                [None if milliseconds is None else str(milliseconds)],
+            )
+            previous = cursor.fetchone()[:2]
             yield
-            if previous is not None and nested:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            if nested:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true), set_config('jit', %s, true)",
+                    list(previous),
+                )
     except DatabaseError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == _QUERY_CANCELED:
             raise SearchTimeout("the search took longer than its time budget") from exc

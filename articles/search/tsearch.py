@@ -10,6 +10,7 @@ matches and ranks them, and never analyses them again. Pure: no database.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from articles.text import index_terms
@@ -92,10 +93,12 @@ def either(queries: Sequence[str]) -> str:
     return " | ".join(f"({q})" for q in queries) if len(queries) > 1 else queries[0]
 
 
+@lru_cache(maxsize=262_144)
 def _quoted(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+@lru_cache(maxsize=262_144)
 def _storable(term: str) -> bool:
     return bool(term) and (
         len(term) * 4 <= _MAX_TERM_BYTES or len(term.encode()) <= _MAX_TERM_BYTES

@@ -107,18 +107,18 @@ def _stuck_engine(monkeypatch: pytest.MonkeyPatch, search_engine: str) -> None:
         return
     from articles.search import budget, postgres
 
-    real_page = postgres.PostgresSearchBackend._page
+    real_answer = postgres.PostgresSearchBackend._answer
 
-    def sleeping_page(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def sleeping_answer(self: Any, *args: Any, **kwargs: Any) -> Any:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(600)")
-        return real_page(self, *args, **kwargs)
+        return real_answer(self, *args, **kwargs)
 
     @contextmanager
     def no_alarm(seconds: float) -> Iterator[None]:
         yield
 
-    monkeypatch.setattr(postgres.PostgresSearchBackend, "_page", sleeping_page)
+    monkeypatch.setattr(postgres.PostgresSearchBackend, "_answer", sleeping_answer)
     monkeypatch.setattr(budget, "_alarm", no_alarm)
 
 
