@@ -29,7 +29,9 @@ from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.matching import IntersectionMatcher
 from whoosh.qparser import FuzzyTermPlugin, QueryParser
+from whoosh.query.spans import Span, SpanNear2, SpanWrappingMatcher
 from whoosh.sorting import (
     ColumnCategorizer,
     FieldFacet,
@@ -37,8 +39,10 @@ from whoosh.sorting import (
     OverlappingCategorizer,
     ScoreFacet,
 )
+from whoosh.util import make_binary_tree
 
 from articles.search.params import DAY_FIELD, FACETS, ORDER_FIELD, YEAR_FIELD
+from articles.text import fold
 
 # Facet fields get a per-document column, so counting reads one value per matching document.
 # Without a column Whoosh "uninverts" the field on every search: it walks every term's
@@ -131,6 +135,33 @@ def _term_lists(reader: Any, fieldname: str) -> list[list[Any]]:
 
 # haystack builds its facets with the FieldFacet name it imported; point it at ours.
 whoosh_backend.FieldFacet = ColumnFieldFacet
+
+
+class _AdjacentSpans(SpanNear2.SpanNear2Matcher):
+    """A phrase's words at consecutive positions, found by set lookups. Whoosh's general
+    span matching (any slop, order, distance) builds and compares Span objects pair by pair:
+    most of a Vietnamese search's cost, whose syllables are searched as phrases. Same
+    documents, same spans, same scores (the score is the words' intersection's)."""
+
+    def __init__(self, ms: list[Any], slop: int = 1, ordered: bool = True, mindist: int = 1):
+        # Not the parent's __init__: it names its class through SpanNear2, i.e. this one.
+        self.ms, self.slop, self.ordered, self.mindist = ms, slop, ordered, mindist
+        SpanWrappingMatcher.__init__(self, make_binary_tree(IntersectionMatcher, ms))
+
+    def _get_spans(self) -> list[Span]:
+        if self.slop != 1 or not self.ordered or self.mindist != 1:
+            return list(super()._get_spans())
+        starts = set(self.ms[0].value_as("positions"))
+        for offset, matcher in enumerate(self.ms[1:], 1):
+            if not starts:
+                return []
+            starts &= {position - offset for position in matcher.value_as("positions")}
+        last = len(self.ms) - 1
+        return [Span(start, start + last) for start in sorted(starts)]
+
+
+# Phrase queries build their matcher through this attribute.
+SpanNear2.SpanNear2Matcher = _AdjacentSpans
 
 
 class LockingWhooshBackend(WhooshSearchBackend):
@@ -357,10 +388,55 @@ class _EveryParser:
     def parse(self, text: str, *args: Any, **kwargs: Any) -> Any:
         if text.strip() in {"*", "(*)"}:
             return whoosh_query.Every()
-        return self._inner.parse(text, *args, **kwargs)
+        return _score_only(self._inner.parse(text, *args, **kwargs))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+# A word's lookups in these fields only add score: folded `text` holds the title and every
+# exact-accent form of the word already (text_en, with stems text lacks, still matches).
+_SCORING_FIELDS = ("text_exact", "title")
+
+
+def _score_only(query: Any) -> Any:
+    """The query with each word's exact-accent and title lookups made optional (AndMaybe).
+
+    search/query.py looks a word up in four fields at once (OR), and Whoosh's union then
+    reads all four postings lists (and for a phrase, all four fields' positions) of every
+    document that has the word anywhere. text_exact and title only ever match documents
+    text matches too, so they change scores, not results: read them only for the documents
+    the matching fields found. The score is the same sum as the OR's.
+    """
+    if isinstance(query, whoosh_query.Or):
+        parts = [_score_only(part) for part in query.subqueries]
+        typed = {_words(part) for part in parts if getattr(part, "fieldname", "") == "text"}
+        optional = [
+            part
+            for part in parts
+            if getattr(part, "fieldname", "") in _SCORING_FIELDS and _words(part) in typed
+        ]
+        required = [part for part in parts if not any(part is o for o in optional)]
+        if optional and required and query.boost == 1 and not (query.scale or query.minmatch):
+            return whoosh_query.AndMaybe(_either(required), _either(optional))
+        return _either(parts, query)
+    return query.apply(_score_only)
+
+
+def _either(parts: list[Any], like: Any = None) -> Any:
+    if len(parts) == 1 and like is None:
+        return parts[0]
+    if like is None:
+        return whoosh_query.Or(parts)
+    return like.__class__(parts, boost=like.boost, minmatch=like.minmatch, scale=like.scale)
+
+
+def _words(query: Any) -> tuple[str, ...]:
+    if isinstance(query, whoosh_query.Term):
+        return (fold(str(query.text)),)
+    if isinstance(query, whoosh_query.Phrase):
+        return tuple(fold(str(word)) for word in query.words)
+    return ()
 
 
 class LockingWhooshEngine(WhooshEngine):

@@ -111,8 +111,11 @@ def _run(params: SearchParams) -> Results:
     elif condition is None or params.sort == "newest":
         sqs = sqs.order_by(f"-{DAY_FIELD}", f"-{ORDER_FIELD}")
     if params.facets:
-        for name in COUNTED_FIELDS:
-            sqs = sqs.facet(name)
+        # One copy of the query for all the facets: each .facet() deep-copies the whole
+        # query tree (a pasted headline's is large): 6% of a page's time, profiled.
+        sqs = sqs.facet(COUNTED_FIELDS[0])
+        for name in COUNTED_FIELDS[1:]:
+            sqs.query.add_field_facet(name)
     loaded = sqs.load_all()
     terms = folded_terms(query).union(*(concept.highlighted() for concept in concepts))
     # Sorted by date, an engine reports each hit's sort key where the score was: no score.

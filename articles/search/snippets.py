@@ -29,7 +29,10 @@ def snippet(article: Article, terms: set[str], size: int = SNIPPET_WORDS) -> Saf
         return mark_safe("")
     key = _english_key if article.language == Language.ENGLISH else _key
     wanted = {key(t) for t in terms}
-    matched = [key(m.group()) in wanted for m in tokens]
+    # Each distinct word is keyed once: a body repeats its words.
+    found = [m.group() for m in tokens]
+    marked = {word for word in set(found) if key(word) in wanted}
+    matched = [word in marked for word in found]
     start = _best_window(matched, size)
     window = tokens[start : start + size]
     pieces: list[str] = ["… " if start > 0 else ""]
