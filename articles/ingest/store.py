@@ -129,11 +129,11 @@ def save(
         assign_topics(article, enrichment.topics, new=created)
         if memo is not None and memo.names is None and enrichment.links[1]:
             memo.names = known_names()
-        link_article(
+        mentions = link_article(
             article, found=enrichment.links, new=created, known=memo.names if memo else None
         )
         with timed("stories and copies"):
-            file_article(article)
+            file_article(article, enrichment.filing, new=created, mentions=mentions)
         return article, status
 
 
