@@ -20,6 +20,7 @@ from articles.ingest.outlets import host_of
 from articles.ingest.records import MAX_KEY_LENGTH, RawInput
 from articles.ingest.stages import timed
 from articles.models import Language, Precision
+from articles.stories import FilingText, filing_text
 from articles.text import article_text, find_publication_date, nfc, safe_url
 from articles.topics import TopicScore, classify
 
@@ -39,6 +40,7 @@ class Enrichment:
     language: str
     topics: tuple[TopicScore, ...]
     links: Links
+    filing: FilingText  # what story filing reads of the text (stories/features.py)
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,9 @@ def enrich(title: str, body: str, language: str, linker: Linker) -> Enrichment:
         topics = tuple(classify(title, body, language))
     with timed("entity linking"):
         links = linker.link(article_text(title, body), language)
-    return Enrichment(language, topics, links)
+    with timed("stories and copies"):
+        filing = filing_text(title, body, language)
+    return Enrichment(language, topics, links, filing)
 
 
 def _extract(item: RawInput) -> Extracted:

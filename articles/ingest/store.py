@@ -25,7 +25,7 @@ from articles.ingest.records import Failure, RawInput
 from articles.ingest.stages import timed
 from articles.models import Article, Source
 from articles.stories import file_article
-from articles.topics import assign_topics
+from articles.topics import assign_topics, topic_ids
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,13 @@ class Memo:
     # The outlets found: (name, named by the feed, domain) -> Source.
     sources: dict[tuple[str | None, bool, str | None], Source] = field(default_factory=dict)
     names: dict[str, int | None] | None = None  # known_names(), once a text proposes a candidate
+    topics: dict[str, int] | None = None  # topic_ids()
 
     def forget(self) -> None:
         """After a failed save: what it created was rolled back with it."""
         self.sources.clear()
         self.names = None
+        self.topics = None
 
 
 _COMPARED = (
@@ -126,14 +128,16 @@ def save(
             article.save()
             status = "updated"
         created = status == "created"
-        assign_topics(article, enrichment.topics, new=created)
+        if memo is not None and memo.topics is None:
+            memo.topics = topic_ids()
+        assign_topics(article, enrichment.topics, new=created, known=memo.topics if memo else None)
         if memo is not None and memo.names is None and enrichment.links[1]:
             memo.names = known_names()
-        link_article(
+        mentions = link_article(
             article, found=enrichment.links, new=created, known=memo.names if memo else None
         )
         with timed("stories and copies"):
-            file_article(article)
+            file_article(article, enrichment.filing, new=created, mentions=mentions)
         return article, status
 
 

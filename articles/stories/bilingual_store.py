@@ -23,10 +23,14 @@ def keys(article: Article) -> frozenset[str]:
     return bilingual.bridge_keys(text, article.language, names(text), numbers(text))
 
 
-def remember(article: Article, found: frozenset[str] | None = None) -> frozenset[str]:
-    """Store the article's hashed bridge keys in place of the old ones; return the keys."""
+def remember(
+    article: Article, found: frozenset[str] | None = None, *, new: bool = False
+) -> frozenset[str]:
+    """Store the article's hashed bridge keys in place of the old ones (`new`: it has none
+    yet); return the keys."""
     found = keys(article) if found is None else found
-    Bridge.objects.filter(article=article).delete()
+    if not new:
+        Bridge.objects.filter(article=article).delete()
     Bridge.objects.bulk_create(
         Bridge(article=article, value=value) for value in bilingual.hashes(found)
     )

@@ -32,6 +32,7 @@ from django.db.models import Count, F, Max, Min, QuerySet
 
 from articles.models import Article, Mention, Precision, Story, Visibility
 from articles.stories import bilingual, bilingual_store, grouping
+from articles.stories.features import FilingText
 from articles.text import article_text
 from articles.topics import text_vector
 
@@ -49,13 +50,18 @@ _bridges: OrderedDict[tuple[int, datetime], frozenset[str]] = OrderedDict()
 
 
 def choose_story(
-    article: Article, bridge: frozenset[str] = frozenset()
+    article: Article, bridge: frozenset[str] = frozenset(), mentions: dict[int, int] | None = None
 ) -> tuple[int | None, float | None]:
     """The story the article joins (grouping.choose_story) and its placement score, or
-    (None, None) for a new one. `bridge`: the article's bridge keys (#14)."""
+    (None, None) for a new one. `bridge`: the article's bridge keys (#14); `mentions`: its
+    stored mentions, when the caller knows them."""
     if article.published is None or article.published_precision != Precision.DAY:
         return None, None
-    counts = dict(Mention.objects.filter(article=article).values_list("entity_id", "count"))
+    counts = (
+        dict(Mention.objects.filter(article=article).values_list("entity_id", "count"))
+        if mentions is None
+        else mentions
+    )
     crossing = bilingual_store.candidates(article, bridge)  # #14
     if not counts and not crossing:
         return None, None
@@ -86,13 +92,13 @@ def choose_story(
     ids = list(dict.fromkeys([row["article"] for row in near] + crossing))
     if not ids:
         return None, None
-    mentions = _mentions(ids)
-    df.update(_document_frequency(window, {e for m in mentions.values() for e in m} - set(df)))
+    named = _mentions(ids)
+    df.update(_document_frequency(window, {e for m in named.values() for e in m} - set(df)))
     idf = grouping.idf_weights(df, total)
     me = replace(_profile(article, counts), bridge=bridge)
     # Without bridge keys of its own, no other language's keys can count (#14).
     other_than = article.language if bridge else None
-    profiles = _profiles(ids, mentions, other_than)
+    profiles = _profiles(ids, named, other_than)
     # Only stories with a member the article resembles can have a core it resembles.
     best: dict[int, float] = {}
     for other in profiles.values():
@@ -228,6 +234,18 @@ def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProf
     return _assemble(
         article.pk, article.published, article.language, entities, text, article.story_id
     )
+
+
+def remember_text(article: Article, known: FilingText) -> None:
+    """Keep the text side of the article's profile, computed beforehand (features.py)."""
+    key = (article.pk, article.updated_at)
+    _texts[key] = (known.word_ids, known.word_weights, known.names, known.numbers)
+    _texts.move_to_end(key)
+    _bridges[key] = known.bridge
+    _bridges.move_to_end(key)
+    for cache in (_texts, _bridges):
+        while len(cache) > PROFILES:
+            cache.popitem(last=False)
 
 
 def _remember(article: Article, bridge: bool = False) -> _Text:

@@ -23,7 +23,7 @@ from articles.topics.classifier import (
     train,
 )
 from articles.topics.model import Model
-from articles.topics.store import assign_topics
+from articles.topics.store import assign_topics, topic_ids
 
 __all__ = [
     "CORPUS_LABELS",
@@ -47,5 +47,6 @@ __all__ = [
     "read_labelled",
     "save_model",
     "text_vector",
+    "topic_ids",
     "train",
 ]
