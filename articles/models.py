@@ -14,6 +14,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from articles.text import day_label
 
@@ -501,9 +502,9 @@ def new_feed_token() -> str:
 
 
 class DigestFrequency(models.TextChoices):
-    NONE = "", "no e-mail · không gửi thư"
-    HOURLY = "hourly", "hourly · mỗi giờ"
-    DAILY = "daily", "daily · mỗi ngày"
+    NONE = "", _("no e-mail")
+    HOURLY = "hourly", _("hourly")
+    DAILY = "daily", _("daily")
 
 
 class SavedSearch(models.Model):
@@ -525,6 +526,8 @@ class SavedSearch(models.Model):
     # Every match with an id up to this one was considered for a digest already.
     digest_after_id = models.BigIntegerField(default=0)
     digest_sent_at = models.DateTimeField(null=True, blank=True)
+    # The interface language the search was saved or its digest chosen in: the digest's.
+    language = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["name", "id"]

@@ -5,6 +5,7 @@ so only http(s) URLs become links (issue #16: a javascript: URL ran script in ou
 bar_class: a bar's height as a class of static/site.css, because style-src 'self' refuses
 style="height: ..%" attributes.
 day, period: every date on the pages, in the interface language's one format (issue #17).
+number: counts and shares in the interface language's separators (1.234,5 in Vietnamese).
 chips: an article's main entities for its result line, from prefetched mentions.
 """
 
@@ -14,6 +15,8 @@ from datetime import date
 from typing import Any
 
 from django import template
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 
 from articles.models import Article, Entity, EntityStatus
@@ -57,6 +60,26 @@ def day(value: date | None) -> str:
 def period(value: date, unit: str) -> str:
     """A chart period's label: "May 2016" for a month, "21 May 2016" for a day."""
     return period_label(value, unit, get_language() or "en")
+
+
+@register.filter
+def number(value: object, places: int = 1) -> str:
+    """A count or share as the interface language writes numbers: whole numbers without
+    decimals, others rounded to `places`; thousands grouped ("12,345.5" or "12.345,5")."""
+    try:
+        amount = float(str(value))
+    except (TypeError, ValueError, OverflowError):
+        return str(value)
+    decimals = 0 if amount == int(amount) else int(places)
+    # Django's Vietnamese formats set the separators but no grouping: thousands by hand.
+    return numberformat.format(
+        round(amount, decimals),
+        get_format("DECIMAL_SEPARATOR"),
+        decimals,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
 
 
 @register.filter

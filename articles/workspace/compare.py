@@ -13,7 +13,8 @@ import io
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext
 
 from articles.models import Language
 from articles.search import SearchParams, run
@@ -60,7 +61,7 @@ class Comparison:
 
 def coverage(params: SearchParams) -> Comparison | None:
     """Articles over time by language (story and entity pages); None when none is dated."""
-    found = compare([("Articles · Số bài", params)], "count", split=True)
+    found = compare([(gettext("Articles"), params)], "count", split=True)
     return found if found.periods else None
 
 
@@ -168,7 +169,9 @@ def _drawn(found: Comparison) -> Comparison:
 
 
 def _number(value: float) -> str:
-    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+    """An axis label in the interface language's decimal separator ("2.5" or "2,5")."""
+    places = 0 if value >= 10 or value == int(value) else 1
+    return number_format(round(value, places), places, use_l10n=True)
 
 
 def as_csv(found: Comparison) -> str:

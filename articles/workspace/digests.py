@@ -17,7 +17,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from articles.models import Article, DigestDelivery, DigestFrequency, SavedSearch
 from articles.workspace.downloads import walk
@@ -67,24 +68,26 @@ def send_digest(saved: SavedSearch, now: datetime) -> int:
 
 
 def compose(saved: SavedSearch, articles: list[Article]) -> tuple[str, str]:
-    """The digest's subject and plain-text body, in both languages."""
+    """The digest's subject and plain-text body, in the language the analyst chose it in."""
+    with translation.override(saved.language or settings.LANGUAGE_CODE):
+        return _composed(saved, articles)
+
+
+def _composed(saved: SavedSearch, articles: list[Article]) -> tuple[str, str]:
     count = len(articles)
-    subject = f"[newsarchive] {saved.name}: {count} new · {count} bài mới"
+    new = ngettext("%(count)d new article", "%(count)d new articles", count) % {"count": count}
+    subject = f"[newsarchive] {saved.name}: {new}"
     page = settings.SITE_URL + reverse("workspace:saved", args=[saved.pk])
-    lines = [
-        f"{saved.name}: {count} new articles · {count} bài mới",
-        "",
-    ]
+    lines = [f"{saved.name}: {new}", ""]
     for article in islice(articles, LISTED):
         source = article.source.name if article.source else ""
-        day = article.published.isoformat() if article.published else "?"
-        lines += [
-            f"- {article.title}",
-            f"  {day} · {source} · {settings.SITE_URL}{article.get_absolute_url()}",
-        ]
+        link = settings.SITE_URL + article.get_absolute_url()
+        about = " · ".join(part for part in (article.published_label, source, link) if part)
+        lines += [f"- {article.title}", f"  {about}"]
     if count > LISTED:
-        lines.append(f"… {count - LISTED} more · và {count - LISTED} bài khác")
-    lines += ["", f"All of them · Xem tất cả: {page}"]
+        more = count - LISTED
+        lines.append(ngettext("… and %(more)d more", "… and %(more)d more", more) % {"more": more})
+    lines += ["", gettext("All of them: %(page)s") % {"page": page}]
     return subject, "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from articles.models import SavedSearch
 from articles.search import plain, run
@@ -23,7 +25,8 @@ def atom(saved: SavedSearch) -> str:
     feed = Atom1Feed(
         title=f"{saved.name} – newsarchive",
         link=page,
-        description=f"Newest matches of the saved search “{saved.name}”",
+        description=_description(saved),
+        subtitle=_description(saved),  # Atom shows no description
         language="vi",
         feed_url=settings.SITE_URL + reverse("workspace:feed", args=[saved.feed_token]),
         id=f"{page}#{saved.pk}",
@@ -40,6 +43,13 @@ def atom(saved: SavedSearch) -> str:
             author_name=article.source.name if article.source else None,
         )
     return feed.writeString("utf-8")
+
+
+def _description(saved: SavedSearch) -> str:
+    """A feed reader asks in no interface language: the one the analyst saved it in."""
+    with translation.override(saved.language or settings.LANGUAGE_CODE):
+        text = gettext("Newest matches of the saved search “%(name)s”")
+    return text % {"name": saved.name}
 
 
 def _when(day: date | None) -> datetime | None:

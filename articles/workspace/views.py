@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from articles.forms import SearchForm
@@ -83,7 +84,9 @@ def save_search(request: HttpRequest) -> HttpResponse:
     name = form.cleaned_data["name"]
     mine = SavedSearch.objects.filter(user=_analyst(request))
     if mine.filter(name=name).exists() or mine.count() >= saved.MAX_SAVED:
-        form.add_error("name", "You have a saved search of this name (or too many) · Tên đã có")
+        form.add_error(
+            "name", gettext("You have a saved search of this name already, or too many.")
+        )
         return render(request, "workspace/saved_list.html", _listing(request, form), status=400)
     mark = saved.arrival_mark(0)
     kept = SavedSearch.objects.create(
@@ -92,6 +95,7 @@ def save_search(request: HttpRequest) -> HttpResponse:
         query=saved.canonical_query(search.params()),
         seen_after_id=mark,
         digest_after_id=mark,
+        language=get_language() or "",
     )
     return redirect("workspace:saved", kept.pk)
 
@@ -146,12 +150,14 @@ def saved_settings(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = DigestForm(request.POST)
         if not form.is_valid():
-            return HttpResponseBadRequest("Unknown digest frequency · Tần suất không hợp lệ")
+            return HttpResponseBadRequest(gettext("Unknown digest frequency."))
         if form.cleaned_data["digest"] and not kept.digest:
             # A digest starts from now, not from the whole archive.
             kept.digest_after_id = max(kept.digest_after_id, saved.arrival_mark(0))
         kept.digest = form.cleaned_data["digest"]
-        kept.save(update_fields=["digest", "digest_after_id"])
+        # The digest is written in the language the analyst chose it in.
+        kept.language = get_language() or kept.language
+        kept.save(update_fields=["digest", "digest_after_id", "language"])
     return redirect("workspace:saved", kept.pk)
 
 
@@ -212,7 +218,8 @@ def _compared_searches(
             errors += [str(e) for errs in one.errors.values() for e in errs]
     if len(texts) > compare.MAX_SEARCHES:
         most = compare.MAX_SEARCHES
-        errors.append(f"At most {most} searches · Tối đa {most} tìm kiếm")
+        message = ngettext("At most %(most)d search.", "At most %(most)d searches.", most)
+        errors.append(message % {"most": most})
     return texts[: compare.MAX_SEARCHES], searches, errors
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,6 +15,7 @@ from django.test import Client
 
 from articles.models import Article
 from articles.search import SearchParams, run
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +71,42 @@ def test_share_of_all_articles_split_by_language(client: Client, linked_demo: An
             assert float(row[column]) == pytest.approx(expected), (language, year)
 
 
+def test_shares_are_written_per_language_and_the_chart_still_draws(
+    linked_demo: Any, index_worker: Callable[[], int]
+) -> None:
+    """A share is "33.33%" in English and "33,33%" in Vietnamese; SVG coordinates keep dots."""
+    params = {"q": ["NATO"], "measure": "share", "split": "1"}
+    # Unrelated Vietnamese articles of 2016 until NATO's share of that year is no whole percent.
+    decimal: list[str] = []
+    for n in range(12):
+        rows = csv_table(Client(), params)
+        decimal = sorted({row[2] for row in rows[1:] if "." in row[2]})
+        if decimal:
+            break
+        day = {"published": date(2016, 5, 21), "published_precision": "day"}
+        make_article(title=f"Tin thời tiết {n}", body="Trời nắng.", **day)
+        index_worker()
+    assert decimal
+    pages = {
+        language: Client(HTTP_ACCEPT_LANGUAGE=language).get("/compare/", params).content.decode()
+        for language in ("en", "vi")
+    }
+    for share in decimal:
+        assert f'<td class="num">{share}%</td>' in pages["en"]
+        assert f'<td class="num">{share.replace(".", ",")}%</td>' in pages["vi"]
+    for html in pages.values():
+        points = re.findall(r'points="([^"]*)"', html)
+        assert points and all(re.fullmatch(r"[\d.]+,[\d.]+( [\d.]+,[\d.]+)*", p) for p in points)
+        assert re.search(r'<line class="grid" x1="56" x2="708" y1="[\d.]+" y2="[\d.]+">', html)
+    assert "Percent of all articles per" in pages["en"]
+    assert "Phần trăm trên tổng số bài mỗi" in pages["vi"] and "Percent" not in pages["vi"]
+
+
 def test_bad_comparisons_get_a_message(client: Client, demo: Any) -> None:
     six = client.get("/compare/", {"q": ["a", "b", "c", "d", "e", "f"]})
-    assert six.status_code == 400 and "Tối đa 5" in six.content.decode()
+    assert six.status_code == 400 and "At most 5 searches." in six.content.decode()
+    six_vi = Client(HTTP_ACCEPT_LANGUAGE="vi").get("/compare/", {"q": list("abcdef")})
+    assert six_vi.status_code == 400 and "Tối đa 5 tìm kiếm." in six_vi.content.decode()
     backwards = client.get("/compare/", {"q": "nato", "from": "2020-01-01", "to": "2019-01-01"})
     assert backwards.status_code == 400
     assert client.get("/compare/", {"q": "nato", "measure": "pie"}).status_code == 400

@@ -4,7 +4,7 @@ get each new article in one digest only."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from articles.models import Article, DigestDelivery, SavedSearch
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +34,15 @@ def logged_in(client: Client, analyst: User) -> Client:
 def test_login_and_logout_pages(client: Client, analyst: User) -> None:
     page = client.get("/accounts/login/")
     assert page.status_code == 200
-    assert "Đăng nhập" in page.content.decode() and "Log in" in page.content.decode()
+    assert "<h1>Log in</h1>" in page.content.decode() and "Đăng nhập" not in page.content.decode()
+    vietnamese = Client(HTTP_ACCEPT_LANGUAGE="vi").get("/accounts/login/").content.decode()
+    assert "<h1>Đăng nhập</h1>" in vietnamese and "Log in" not in vietnamese
     wrong = client.post("/accounts/login/", {"username": "lan", "password": "nope"})
-    assert wrong.status_code == 200 and "Sai tên đăng nhập" in wrong.content.decode()
+    assert wrong.status_code == 200 and "Wrong username or password." in wrong.content.decode()
+    wrong_vi = Client(HTTP_ACCEPT_LANGUAGE="vi").post(
+        "/accounts/login/", {"username": "lan", "password": "nope"}
+    )
+    assert "Sai tên đăng nhập hoặc mật khẩu." in wrong_vi.content.decode()
     right = client.post(
         "/accounts/login/", {"username": "lan", "password": "a long pass phrase 42"}
     )
@@ -87,7 +94,7 @@ def test_saved_search_round_trip(
     # A new article arrives; the worker indexes it and sends the due digest.
     arrived = indexed(title="Libya: lực lượng NATO rút quân", body="Tin mới về Libya.")
     indexed(title="Libya in English", body="Libya news.", language="en")  # filtered out
-    assert [m.subject for m in mail.outbox] == ["[newsarchive] Libya (vi): 1 new · 1 bài mới"]
+    assert [m.subject for m in mail.outbox] == ["[newsarchive] Libya (vi): 1 new article"]
     assert arrived.title in mail.outbox[0].body and mail.outbox[0].to == ["lan@example.org"]
 
     listing = logged_in.get("/saved/").content.decode()
@@ -146,10 +153,35 @@ def test_feed_token_is_private_and_revocable(
 def test_bad_saves_get_a_message(logged_in: Client, demo: dict[str, Article]) -> None:
     save(logged_in, "Libya", "q=Libya")
     again = logged_in.post("/saved/new/", {"name": "Libya", "query": "q=NATO"})
-    assert again.status_code == 400 and "Tên đã có" in again.content.decode()
+    assert again.status_code == 400
+    assert "You have a saved search of this name already" in again.content.decode()
+    logged_in.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    again = logged_in.post("/saved/new/", {"name": "Libya", "query": "q=NATO"})
+    assert "Bạn đã có một tìm kiếm đã lưu với tên này" in again.content.decode()
+    del logged_in.defaults["HTTP_ACCEPT_LANGUAGE"]
     bad = logged_in.post("/saved/new/", {"name": "x", "query": "from=2020-13-45"})
     assert bad.status_code == 400
     assert logged_in.post("/saved/new/", {"name": "", "query": "q=a"}).status_code == 400
     settings_url = f"/saved/{SavedSearch.objects.get().pk}/settings/"
     assert logged_in.post(settings_url, {"digest": "weekly"}).status_code == 400
     assert logged_in.get("/saved/new/").status_code == 405
+
+
+def test_digest_is_written_in_the_language_it_was_chosen_in(
+    logged_in: Client, demo: dict[str, Article], index_worker: Callable[[], int]
+) -> None:
+    saved = save(logged_in, "Libya", "q=Libya")
+    logged_in.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    page = logged_in.get(f"/saved/{saved.pk}/").content.decode()
+    assert "Mới kể từ lần xem trước" in page and '<option value="daily">mỗi ngày</option>' in page
+    assert logged_in.post(f"/saved/{saved.pk}/settings/", {"digest": "daily"}).status_code == 302
+    day = {"published": date(2016, 5, 21), "published_precision": "day"}
+    arrived = make_article(title="Libya: hội nghị mới", body="Libya.", **day)
+    make_article(title="Libya talks", body="Libya.", language="en")
+    index_worker()
+    assert [m.subject for m in mail.outbox] == ["[newsarchive] Libya: 2 bài mới"]
+    body = mail.outbox[0].body
+    assert arrived.title in body and "21/05/2016" in body and "chưa rõ ngày" in body
+    assert "Xem tất cả: http" in body and "new article" not in body
+    feed = feedparser.parse(logged_in.get(f"/feeds/{saved.feed_token}.atom").content)
+    assert feed.feed.subtitle == "Các bài khớp mới nhất của tìm kiếm đã lưu “Libya”"
