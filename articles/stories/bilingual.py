@@ -15,9 +15,8 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable
-from functools import cache
 
-from articles.concepts import Glossary, load_glossary
+from articles.concepts import load_glossary
 
 # Two keys in common at least (one shared name is a coincidence), and their cosine:
 # translations of one paragraph of the XQuAD set share 0.75 of their keys (median, 0.5 at the
@@ -26,11 +25,6 @@ MIN_SHARED = 2
 KINDS = {"n": "names", "#": "figures", "y": "years", "c": "concepts"}
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _POSSESSIVE = re.compile(r"['’]s$")
-
-
-@cache
-def glossary() -> Glossary:
-    return load_glossary()
 
 
 def bridge_keys(
@@ -45,7 +39,7 @@ def bridge_keys(
     keys = {f"n:{_POSSESSIVE.sub('', name)}" for name in names}
     keys.update(f"#:{figure}" for figure in figures)
     keys.update(f"y:{year}" for year in _YEAR.findall(text))
-    keys.update(f"c:{concept}" for concept in glossary().concepts_in(text, language))
+    keys.update(f"c:{concept}" for concept in load_glossary().concepts_in(text, language))
     return frozenset(keys)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from articles.concepts import load_glossary
 from articles.models import Article, EntityStatus
 from articles.stories import bilingual
 from articles.stories.bilingual_store import keys
@@ -80,7 +81,7 @@ def _long_words(article: Article) -> set[str]:
 def _concept_names(ids: list[str], language: str) -> list[str]:
     names = []
     for concept in ids:
-        entry = bilingual.glossary().get(concept)
+        entry = load_glossary().get(concept)
         terms = entry.terms(language if language in ("en", "vi") else "en") if entry else ()
         names.append(terms[0] if terms else concept)
     return names
