@@ -411,12 +411,11 @@ def _score_only(query: Any) -> Any:
     if isinstance(query, whoosh_query.Or):
         parts = [_score_only(part) for part in query.subqueries]
         typed = {_words(part) for part in parts if getattr(part, "fieldname", "") == "text"}
-        optional = [
-            part
-            for part in parts
-            if getattr(part, "fieldname", "") in _SCORING_FIELDS and _words(part) in typed
-        ]
-        required = [part for part in parts if not any(part is o for o in optional)]
+        optional: list[Any] = []
+        required: list[Any] = []
+        for part in parts:
+            scoring = getattr(part, "fieldname", "") in _SCORING_FIELDS and _words(part) in typed
+            (optional if scoring else required).append(part)
         if optional and required and query.boost == 1 and not (query.scale or query.minmatch):
             return whoosh_query.AndMaybe(_either(required), _either(optional))
         return _either(parts, query)
