@@ -53,9 +53,9 @@ bench:
 # A complete download from a gunicorn worker: time and peak memory (same database as bench).
 .PHONY: bench-download
 bench-download:
-	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py migrate -v 0
-	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py createcachetable
-	VAR_DIR=var/bench DATABASE_URL= .venv/bin/python manage.py bench_download $(BENCH_ARGS)
+	VAR_DIR=$(BENCH_VAR_DIR) DATABASE_URL= .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=$(BENCH_VAR_DIR) DATABASE_URL= .venv/bin/python manage.py createcachetable
+	VAR_DIR=$(BENCH_VAR_DIR) DATABASE_URL= .venv/bin/python manage.py bench_download $(BENCH_ARGS)
 
 # Import throughput against a raw Whoosh writer, per stage, in a database of its own (rebuilt
 # each run). DEBUG off, as in production: DEBUG keeps a log of every query.

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import Client, override_settings
 
 from articles.evaluation import benchmark
@@ -48,13 +48,19 @@ class Command(BaseCommand):
     def bench(
         self, articles: int, rounds: int, corpora: Path, reuse: bool, engines: str, **options: Any
     ) -> None:
+        available = benchmark.engines()
+        chosen = {name.strip() for name in engines.split(",") if name.strip()} or set(available)
+        if chosen - set(available):
+            raise CommandError(
+                f"--engines: {', '.join(sorted(chosen - set(available)))} cannot be timed here "
+                f"(this database allows: {', '.join(available)})"
+            )
         if Article.objects.count() < articles:
             Article.objects.filter(key__startswith="bench:").delete()
             self.stdout.write(f"loading {articles} articles from {corpora} ...")
             start = time.perf_counter()
             benchmark.build(corpora, articles, index=False)
             self.stdout.write(f"loaded in {time.perf_counter() - start:.1f} s")
-        available = benchmark.engines()
         if "postgresql" not in available:
             self.stdout.write(
                 "PostgreSQL engine: not timed (needs a PostgreSQL database: "
@@ -62,7 +68,6 @@ class Command(BaseCommand):
             )
         results: dict[str, tuple[float, list[Timing]]] = {}
         # The benchmark's own client makes hundreds of requests a minute.
-        chosen = {name.strip() for name in engines.split(",") if name.strip()} or set(available)
         with override_settings(RATELIMIT_ENABLE=False):
             for name, path in available.items():
                 if name not in chosen:
