@@ -381,11 +381,17 @@ class SearchDocument(models.Model):
     # The prepared document's digest (articles.indexing.signature_of): verify_index compares
     # it with the article's, as it compares a Whoosh document's stored fields.
     digest = models.CharField(max_length=32)
-    # One tsvector per haystack text field, named alike (search_indexes.ArticleIndex).
+    # One tsvector per haystack text field, named alike (search_indexes.ArticleIndex). The
+    # table keeps them in the row, not in TOAST (migration 0012): ranking reads every match's
+    # vectors, and a TOAST fetch per vector cost more than ranking itself.
     text = AnalysedVectorField()
     text_exact = AnalysedVectorField()
     text_en = AnalysedVectorField()
     title = AnalysedVectorField()
+    # True when the accents-kept vector equals the folded one (a text without diacritics, as
+    # nearly every English article): `text_exact` is then stored empty and `text` stands in
+    # for it (search/postgres.py), so the row holds one copy instead of two.
+    exact_as_text = models.BooleanField(default=False)
 
     class Meta:
         required_db_vendor = "postgresql"

@@ -3,9 +3,11 @@
 SEARCH_ENGINE=articles.search.postgres.PostgresEngine (the default when DATABASE_URL is
 PostgreSQL). Each visible article is one SearchDocument row: a tsvector per text field of
 ArticleIndex (folded text, accents kept, English stems, title), each with a GIN index, and
-the filter and facet values as columns. The index worker writes the rows through the same
-queue as Whoosh; every application server reads the same table, so search needs nothing on
-local disk, and a change is searchable from every server at once.
+the filter and facet values as columns; the vectors stay in the row (not in TOAST), and an
+article without diacritics stores its folded vector once (SearchDocument.exact_as_text).
+The index worker writes the rows through the same queue as Whoosh; every application
+server reads the same table, so search needs nothing on local disk, and a change is
+searchable from every server at once.
 
 haystack hands the backend a tree of SQ conditions. PostgresSearchQuery turns it into one
 WHERE clause: a text field's term becomes `vector @@ tsquery` (words `&`, phrases `<->`,
@@ -25,10 +27,10 @@ from operator import add, and_, or_
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import Combinable
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery, SearchNode
 from haystack.exceptions import SearchBackendError, SkipDocument
@@ -133,7 +135,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 topics=[str(value) for value in doc.get("topics") or ()],
                 entities=[str(value) for value in doc.get("entities") or ()],
                 digest=signature_of(doc),
-                **{name: tsearch.vector(analyzers[name], doc.get(name) or "") for name in VECTORS},
+                **_vectors(analyzers, doc),
             )
 
     def stored_signatures(self) -> Iterator[tuple[int, str]]:
@@ -340,14 +342,44 @@ class _Compiler:
             return Q(pk__in=[])  # only stop words: nothing to find (Whoosh drops the term)
         if not negated:
             self.ranked.setdefault(column, []).append(tsquery)
-        return Q(**{column: _TsQuery(tsquery)})
+        return _matches(column, tsquery)
+
+
+def _vectors(analyzers: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """A document's tsvectors, the accents-kept one left empty when it equals the folded one
+    (SearchDocument.exact_as_text: `text` then stands in for it)."""
+    vectors: dict[str, Any] = {
+        name: tsearch.vector(analyzers[name], doc.get(name) or "") for name in VECTORS
+    }
+    vectors["exact_as_text"] = vectors["text_exact"] == vectors["text"]
+    if vectors["exact_as_text"]:
+        vectors["text_exact"] = ""
+    return vectors
+
+
+def _matches(column: str, tsquery: str) -> Q:
+    """`column @@ tsquery`; on the accents-kept vector, `text` where it stands in for it."""
+    found = Q(**{column: _TsQuery(tsquery)})
+    if column == "text_exact":
+        found |= Q(exact_as_text=True, text=_TsQuery(tsquery))
+    return found
+
+
+def _ranked(column: str) -> Combinable:
+    # F(column), never the column's name: SearchRank given a name wraps it in to_tsvector()
+    # and re-parses the stored text with the default configuration on every row.
+    if column == "text_exact":
+        return Case(
+            When(exact_as_text=True, then=F("text")),
+            default=F("text_exact"),
+            output_field=SearchVectorField(),
+        )
+    return F(column)
 
 
 def _score(ranked: dict[str, list[str]], boosts: dict[str, float]) -> Combinable:
-    # F(column), never the column's name: SearchRank given a name wraps it in to_tsvector()
-    # and re-parses the stored text with the default configuration on every row.
     ranks = [
-        SearchRank(F(column), _TsQuery(tsearch.either(queries)), normalization=_NORMALIZATION)
+        SearchRank(_ranked(column), _TsQuery(tsearch.either(queries)), normalization=_NORMALIZATION)
         * Value(boosts.get(column, 1.0))
         for column, queries in ranked.items()
     ]
