@@ -139,3 +139,33 @@ def test_a_search_past_its_time_budget_is_a_503_with_a_message(
     assert api.status_code == 503 and "took too long" in api.json()["message"]
     monkeypatch.undo()
     assert client.get("/api/articles/", {"q": "ha noi"}).json()["count"] == 1
+
+
+def test_a_search_inside_a_transaction_leaves_its_settings_as_they_were(
+    demo: dict[str, Article], index_worker: Callable[[], int], search_engine: str
+) -> None:
+    """The PostgreSQL engine sets a time budget, no JIT and the cost of a random page for its
+    own statements only: a caller's transaction finds its settings as it left them."""
+    from django.db import transaction
+    from haystack.query import SearchQuerySet
+
+    index_worker()
+    names = ("statement_timeout", "jit", "random_page_cost")
+
+    def settings() -> list[str]:
+        if search_engine != "postgres":
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
+            return list(cursor.fetchone())
+
+    with transaction.atomic():
+        if search_engine == "postgres":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = '17s'")
+        before = settings()
+        found = {int(r.pk) for r in SearchQuerySet().auto_query("NATO Libya")}
+        assert {demo["000"].pk, demo["003"].pk, demo["004"].pk} <= found
+        assert settings() == before
+    if search_engine == "postgres":
+        assert before[0] == "17s" and before[2] != "1.1"
