@@ -41,6 +41,7 @@ from articles.indexing import signature_of
 from articles.models import SearchDocument
 from articles.search import tsearch
 from articles.search.budget import SearchTimeout, remaining
+from articles.text import index_terms
 
 # ArticleIndex's text fields: a tsvector column each, of the same name.
 VECTORS = ("text", "text_exact", "text_en", "title")
@@ -351,12 +352,13 @@ class _Compiler:
 def _vectors(analyzers: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
     """A document's tsvectors, the accents-kept one left empty when it equals the folded one
     (SearchDocument.exact_as_text: `text` then stands in for it)."""
+    terms = {name: index_terms(analyzers[name], doc.get(name) or "") for name in VECTORS}
+    same = terms["text_exact"] == terms["text"]
     vectors: dict[str, Any] = {
-        name: tsearch.vector(analyzers[name], doc.get(name) or "") for name in VECTORS
+        name: "" if same and name == "text_exact" else tsearch.vector_literal(*found)
+        for name, found in terms.items()
     }
-    vectors["exact_as_text"] = vectors["text_exact"] == vectors["text"]
-    if vectors["exact_as_text"]:
-        vectors["text_exact"] = ""
+    vectors["exact_as_text"] = same
     return vectors
 
 
