@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from articles.indexing import deferred_indexing, enqueue
-from articles.models import Article, Fingerprint, Story, Visibility
+from articles.models import Article, Fingerprint, Story, Visibility, insert_rows
 from articles.stories import bilingual_store, copies, neighbours
 from articles.stories.features import FilingText
 
@@ -53,8 +53,10 @@ def file_article(
             neighbours.remember_text(article, known)
         if not new:
             Fingerprint.objects.filter(article=article).delete()
-        Fingerprint.objects.bulk_create(
-            Fingerprint(article=article, value=value) for value in copies.sketch(text.shingles)
+        insert_rows(
+            Fingerprint,
+            ("article", "value"),
+            ((article.pk, value) for value in copies.sketch(text.shingles)),
         )
         # Cross-language candidates (#14).
         bridge = bilingual_store.remember(
