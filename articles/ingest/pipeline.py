@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -50,9 +51,10 @@ CHUNK = 32
 INDEX_BATCH = 2000
 # Articles per transaction (each in its own savepoint, so one the database refuses leaves
 # no trace and the others stay): a commit and the index queue's statements per article cost
-# more than the article's other rows. A curator's save waits for one batch at most (the
-# import gives way before each).
+# more than the article's other rows. A curator's save waits for one transaction at most
+# (the import gives way before each), so a transaction also ends after SAVE_SECONDS.
 SAVE_BATCH = 32
+SAVE_SECONDS = 0.25
 
 Progress = Callable[[ImportReport], None]
 # What an extraction process sends back for a batch: its results and its stage seconds.
@@ -143,15 +145,23 @@ def _save_all(
 def _save_batch(
     report: ImportReport, batch: list[Prepared | Failure], memo: Memo, progress: Progress | None
 ) -> None:
-    give_way()
-    try:
-        with timed("database writes"), transaction.atomic(), queued_together():
-            outcomes = [_save_one(result, memo) for result in batch]
-    except DatabaseError:
-        # The batch's commit failed: none of it is stored. Each on its own transaction, so
-        # that only what the database refuses is reported.
-        memo.forget()
-        outcomes = [_save_one(result, memo) for result in batch]
+    outcomes: list[Outcome] = []
+    while len(outcomes) < len(batch):
+        give_way()
+        start, done = len(outcomes), []
+        try:
+            with timed("database writes"), transaction.atomic(), queued_together():
+                deadline = time.monotonic() + SAVE_SECONDS
+                for result in batch[start:]:
+                    done.append(_save_one(result, memo))
+                    if time.monotonic() > deadline:
+                        break
+        except DatabaseError:
+            # The commit failed: none of these is stored. Each on its own transaction, so
+            # that only what the database refuses is reported.
+            memo.forget()
+            done = [_save_one(result, memo) for result in batch[start : start + len(done)]]
+        outcomes += done
     for outcome in outcomes:
         if isinstance(outcome, Failure):
             report.failures.append(outcome)
