@@ -54,7 +54,7 @@ INDEX_BATCH = 2000
 # more than the article's other rows. A curator's save waits for one transaction at most
 # (the import gives way before each), so a transaction also ends after SAVE_SECONDS.
 SAVE_BATCH = 32
-SAVE_SECONDS = 0.25
+SAVE_SECONDS = 0.1
 
 Progress = Callable[[ImportReport], None]
 # What an extraction process sends back for a batch: its results and its stage seconds.
