@@ -29,6 +29,7 @@ from articles.models import (
     Mention,
     Source,
     Visibility,
+    insert_rows,
 )
 from articles.text import Chart, article_text, continuous
 
@@ -110,8 +111,8 @@ def link_article(
     if not new:
         Mention.objects.filter(article=article).delete()
         CandidateSighting.objects.filter(article=article).delete()
-    Mention.objects.bulk_create(
-        Mention(article=article, entity_id=pk, count=n) for pk, n in counts.items()
+    insert_rows(
+        Mention, ("article", "entity", "count"), ((article.pk, pk, n) for pk, n in counts.items())
     )
     if article.is_visible:  # names from hidden text never reach the candidate queue
         _record_candidates(article, candidates, language, known)
@@ -164,12 +165,10 @@ def _record_candidates(
         known.update((name, entity.pk) for entity, name in zip(entities, new, strict=True))
     # The queue counts articles and quotes them: one row per article naming the candidate.
     proposed = [(known.get(c.text), c.count) for c in found]
-    CandidateSighting.objects.bulk_create(
-        (
-            CandidateSighting(entity_id=pk, article=article, count=n)
-            for pk, n in proposed
-            if pk is not None
-        ),
+    insert_rows(
+        CandidateSighting,
+        ("entity", "article", "count"),
+        ((pk, article.pk, n) for pk, n in proposed if pk is not None),
         ignore_conflicts=True,
     )
 

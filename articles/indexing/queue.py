@@ -82,15 +82,20 @@ def queued_together() -> Iterator[None]:
     """Collect the block's enqueue() calls and write them as one statement at its end.
 
     Put it directly inside the transaction.atomic() block of the change, so that the rows
-    still commit with it; an import saves one article per transaction this way.
+    still commit with it. Inside another such block, a block that ends without an error
+    hands its articles to the outer one: an import writes the queue rows of a whole batch
+    of articles (each saved in its own savepoint) in one statement.
     """
+    outer = _collecting.get()
     buffer: set[int] = set()
     reset = _collecting.set(buffer)
     try:
         yield
     finally:
         _collecting.reset(reset)
-    if buffer:
+    if outer is not None:
+        outer |= buffer
+    elif buffer:
         _write_queue(buffer)
 
 

@@ -2,7 +2,8 @@
 
 Inputs stream from read_inputs (files are read one at a time, so memory stays flat however
 many there are). Each goes through prepare (extraction and enrichment, pure) and then the
-store's save (one transaction per article, its index queue row included). With jobs > 1,
+store's save (one savepoint per article, its index queue row included), SAVE_BATCH articles
+per transaction. With jobs > 1,
 `jobs` forked processes prepare batches of inputs while this process writes the batches
 they finished, in input order, so the results are those of a one-process import; at most
 2 x jobs batches are in flight.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -25,14 +27,15 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from articles.entities import Linker, current_linker
-from articles.indexing import IndexWriteFailed, drain, pending
+from articles.indexing import IndexWriteFailed, drain, pending, queued_together
 from articles.ingest import stages
 from articles.ingest.files import NotRegularFile, open_regular
 from articles.ingest.inputs import FEED_SUFFIXES, MANIFEST_NAME, README_NAMES, read_inputs
 from articles.ingest.prepare import IngestError, Prepared, prepare
+from articles.ingest.priority import give_way
 from articles.ingest.records import Failure, RawInput
 from articles.ingest.stages import timed
 from articles.ingest.store import ImportReport, Memo, save
@@ -46,6 +49,12 @@ CHUNK = 32
 # Queue rows per index writer and commit at the end of an import: larger than the worker's
 # batches, since nobody waits for the first of them.
 INDEX_BATCH = 2000
+# Articles per transaction (each in its own savepoint, so one the database refuses leaves
+# no trace and the others stay): a commit and the index queue's statements per article cost
+# more than the article's other rows. A curator's save waits for one transaction at most
+# (the import gives way before each), so a transaction also ends after SAVE_SECONDS.
+SAVE_BATCH = 32
+SAVE_SECONDS = 0.1
 
 Progress = Callable[[ImportReport], None]
 # What an extraction process sends back for a batch: its results and its stage seconds.
@@ -109,38 +118,83 @@ def ingest_all(
     return report
 
 
+# What became of one input: its status and warnings, or why it failed.
+Outcome = tuple[str, list[Failure]] | Failure
+
+
 def _save_all(
     report: ImportReport, prepared: Iterator[Prepared | Failure], progress: Progress | None
 ) -> None:
     memo = Memo()
-    for result in prepared:
-        if isinstance(result, Failure):
-            report.failures.append(result)
-        elif not _save_into(report, result, memo):
+    batch: list[Prepared | Failure] = []
+    try:
+        for result in prepared:
+            batch.append(result)
+            if len(batch) == SAVE_BATCH:
+                full, batch = batch, []
+                _save_batch(report, full, memo, progress)
+    except BaseException:
+        # The inputs stopped coming (a bug, Ctrl-C): what was prepared is saved all the same.
+        if batch:
+            _save_batch(report, batch, memo, progress)
+        raise
+    if batch:
+        _save_batch(report, batch, memo, progress)
+
+
+def _save_batch(
+    report: ImportReport, batch: list[Prepared | Failure], memo: Memo, progress: Progress | None
+) -> None:
+    outcomes: list[Outcome] = []
+    while len(outcomes) < len(batch):
+        give_way()
+        start, done = len(outcomes), []
+        try:
+            with timed("database writes"), transaction.atomic(), queued_together():
+                deadline = time.monotonic() + SAVE_SECONDS
+                for result in batch[start:]:
+                    done.append(_save_one(result, memo))
+                    if time.monotonic() > deadline:
+                        break
+        except DatabaseError:
+            # The commit failed: none of these is stored. Each on its own transaction, so
+            # that only what the database refuses is reported.
             memo.forget()
+            done = [_save_one(result, memo) for result in batch[start : start + len(done)]]
+        outcomes += done
+    for outcome in outcomes:
+        if isinstance(outcome, Failure):
+            report.failures.append(outcome)
+        else:
+            report.counts[outcome[0]] += 1
+            report.warnings.extend(outcome[1])
         if progress is not None:
             progress(report)
 
 
-def _save_into(report: ImportReport, prepared: Prepared, memo: Memo) -> bool:
-    """Save one article into the report; False when it failed."""
+def _save_one(result: Prepared | Failure, memo: Memo) -> Outcome:
+    if isinstance(result, Failure):
+        return result
+    outcome = _saved(result, memo)
+    if isinstance(outcome, Failure):
+        memo.forget()
+    return outcome
+
+
+def _saved(prepared: Prepared, memo: Memo) -> Outcome:
     name = prepared.item.name
     try:
         _, status = save(prepared, _linker, memo)
     except IngestError as exc:
-        report.failures.append(Failure(name, str(exc)))
+        return Failure(name, str(exc))
     except DatabaseError as exc:
         # save() wrote in its own transaction (a savepoint inside an outer one): only this
         # article was rolled back.
-        report.failures.append(Failure(name, f"database error: {_first_line(exc)}"))
+        return Failure(name, f"database error: {_first_line(exc)}")
     except Exception as exc:  # a case nobody foresaw must not cost the rest of the batch
         log.exception("importing %s failed", name)
-        report.failures.append(Failure(name, _unforeseen(exc)))
-    else:
-        report.counts[status] += 1
-        report.warnings.extend(Failure(name, warning) for warning in prepared.item.warnings)
-        return True
-    return False
+        return Failure(name, _unforeseen(exc))
+    return status, [Failure(name, warning) for warning in prepared.item.warnings]
 
 
 def _prepared(items: Iterator[RawInput | Failure], jobs: int) -> Iterator[Prepared | Failure]:

@@ -45,8 +45,13 @@ def changing_request() -> Iterator[None]:
 
 
 def give_way() -> None:
-    """Before an import writes an article: wait while a changing request runs (SQLite only)."""
-    if connection.vendor != "sqlite" or _in_request.get():
+    """Before an import writes an article: wait while a changing request runs (SQLite only).
+
+    Inside a transaction it does nothing: the import holds the write lock already, so the
+    request it would wait for is waiting for the import (ingest/pipeline.py gives way before
+    each batch's transaction instead).
+    """
+    if connection.vendor != "sqlite" or _in_request.get() or connection.in_atomic_block:
         return
     deadline = time.monotonic() + PATIENCE
     with open(_path(), "a+") as handle:

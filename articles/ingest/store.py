@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from articles.entities import Linker, current_linker, known_names, link_article
@@ -143,6 +143,8 @@ def save(
 
 def _existing(item: RawInput, url: str | None) -> Article | None:
     keys = [item.key, *([item.legacy_key] if item.legacy_key else [])]
+    if not _stored(keys, url):
+        return None  # most imported articles are new: a plain statement says so (#10)
     condition = Q(key__in=keys) | Q(url=url) if url else Q(key__in=keys)
     # One statement for the three ways an input can already be stored.
     found = list(Article.objects.select_for_update().filter(condition))
@@ -157,6 +159,18 @@ def _existing(item: RawInput, url: str | None) -> Article | None:
     if article is None and url:
         article = next((a for a in found if a.url == url), None)
     return article
+
+
+def _stored(keys: list[str], url: str | None) -> bool:
+    """Whether an article is stored under one of these keys or this URL."""
+    marks = ", ".join(["%s"] * len(keys))
+    key = connection.ops.quote_name("key")
+    sql = f"SELECT 1 FROM {Article._meta.db_table} WHERE {key} IN ({marks})"
+    if url:
+        sql += " OR url = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT 1", [*keys, *([url] if url else [])])
+        return cursor.fetchone() is not None
 
 
 def _source(

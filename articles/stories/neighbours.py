@@ -25,10 +25,12 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, F, Max, Min, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Max, Min
 
 from articles.models import Article, Mention, Precision, Story, Visibility
 from articles.stories import bilingual, bilingual_store, grouping
@@ -42,6 +44,8 @@ STORIES = 5
 PROFILES = 2048  # more than a window holds at 30 articles a day
 
 _FIELDS = ("pk", "title", "body", "language", "published", "story_id", "updated_at")
+_ARTICLE, _MENTION, _STORY = (m._meta.db_table for m in (Article, Mention, Story))
+_DAY, _PUBLISHED = Precision.DAY.value, Visibility.PUBLISHED.value
 # The text side of a profile (word ids and weights, names, figures), by article and version.
 _Text = tuple[array, array, frozenset[str], frozenset[str]]
 _texts: OrderedDict[tuple[int, datetime], _Text] = OrderedDict()
@@ -66,34 +70,20 @@ def choose_story(
     if not counts and not crossing:
         return None, None
     span = timedelta(days=grouping.WINDOW_DAYS)
-    window = Article.objects.filter(
-        published__range=(article.published - span, article.published + span)
-    )
+    window = Window(article.published - span, article.published + span)
     total = window.count()
-    df = _document_frequency(window, counts)
+    df = window.document_frequency(counts)
     # Entities only this article names find nothing; of the rest, the most telling (named
     # often here, rarely elsewhere) bring the candidates.
     idf = grouping.idf_weights(df, total)
     shared = [e for e in counts if df.get(e, 0) > 1]
     rarest = sorted(shared, key=lambda e: (-counts[e] * idf[e], e))[:TOP_ENTITIES]
-    near = (
-        _named(window, rarest)
-        .filter(
-            article__published_precision=Precision.DAY,
-            article__copy_of=None,
-            article__visibility=Visibility.PUBLISHED,
-            article__story__closed=False,
-        )
-        .exclude(article=article)
-        .values("article")
-        .annotate(n=Count("id"))
-        .order_by("-n", "-article")[:CANDIDATES]
-    )
-    ids = list(dict.fromkeys([row["article"] for row in near] + crossing))
+    near = window.naming(rarest, article.pk)
+    ids = list(dict.fromkeys(near + crossing))
     if not ids:
         return None, None
     named = _mentions(ids)
-    df.update(_document_frequency(window, {e for m in named.values() for e in m} - set(df)))
+    df.update(window.document_frequency({e for m in named.values() for e in m} - set(df)))
     idf = grouping.idf_weights(df, total)
     me = replace(_profile(article, counts), bridge=bridge)
     # Without bridge keys of its own, no other language's keys can count (#14).
@@ -167,31 +157,78 @@ def _cores(
     return cores
 
 
-def _named(window: QuerySet[Article], entity_ids: Iterable[int]) -> QuerySet[Mention]:
-    """Mentions of these entities in the window's articles."""
-    # `entity_id + 0` cannot use the index on the entity, so the planner reads the window's
-    # articles through the date index and their mentions through the (article, entity)
-    # index: without it SQLite reads every mention of the entity in the archive.
-    return (
-        Mention.objects.filter(article__in=window.values("pk"))
-        .annotate(entity_key=F("entity_id") + 0)
-        .filter(entity_key__in=list(entity_ids))
-    )
+@dataclass(frozen=True)
+class Window:
+    """The articles published from `first` to `last`, as filing reads them.
 
+    Plain SQL, written once here: filing runs these statements for every imported article,
+    and building them through the ORM cost several times what running them does (#10).
+    """
 
-def _document_frequency(window: QuerySet[Article], entity_ids: Iterable[int]) -> dict[int, int]:
-    """How many of the window's articles name each entity."""
-    rows = _named(window, entity_ids).values("entity_id").annotate(n=Count("id"))
-    return {row["entity_id"]: row["n"] for row in rows}
+    first: date
+    last: date
+
+    def count(self) -> int:
+        sql = f"SELECT COUNT(*) FROM {_ARTICLE} WHERE published BETWEEN %s AND %s"
+        return int(_rows(sql, [self.first, self.last])[0][0])
+
+    def document_frequency(self, entity_ids: Iterable[int]) -> dict[int, int]:
+        """How many of the window's articles name each entity."""
+        ids = list(entity_ids)
+        if not ids:
+            return {}
+        sql = (
+            f"SELECT m.entity_id, COUNT(*) FROM {_MENTION} m WHERE {self._named(ids)} "
+            "GROUP BY m.entity_id"
+        )
+        return {entity: n for entity, n in _rows(sql, [self.first, self.last, *ids])}
+
+    def naming(self, entity_ids: list[int], other_than: int) -> list[int]:
+        """The window's articles that could share a story, naming most of these entities
+        first (at most CANDIDATES; `other_than` left out)."""
+        if not entity_ids:
+            return []
+        sql = (
+            f"SELECT m.article_id FROM {_MENTION} m "
+            f"JOIN {_ARTICLE} a ON a.id = m.article_id JOIN {_STORY} s ON s.id = a.story_id "
+            f"WHERE {self._named(entity_ids)} AND a.published_precision = %s "
+            "AND a.copy_of_id IS NULL AND a.visibility = %s AND s.closed = %s "
+            "AND m.article_id <> %s "
+            "GROUP BY m.article_id ORDER BY COUNT(*) DESC, m.article_id DESC LIMIT %s"
+        )
+        params = [self.first, self.last, *entity_ids, _DAY, _PUBLISHED, False, other_than]
+        return [pk for (pk,) in _rows(sql, [*params, CANDIDATES])]
+
+    @staticmethod
+    def _named(entity_ids: list[int]) -> str:
+        # `entity_id + 0` cannot use the index on the entity, so the planner reads the
+        # window's articles through the date index and their mentions through the (article,
+        # entity) index: without it SQLite reads every mention of the entity in the archive.
+        return (
+            f"m.article_id IN (SELECT id FROM {_ARTICLE} WHERE published BETWEEN %s AND %s) "
+            f"AND m.entity_id + 0 IN ({_marks(entity_ids)})"
+        )
 
 
 def _mentions(article_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    ids = list(article_ids)
     found: dict[int, dict[int, int]] = {}
-    for article_id, entity_id, n in Mention.objects.filter(
-        article__in=list(article_ids)
-    ).values_list("article_id", "entity_id", "count"):
+    if not ids:
+        return found
+    sql = f"SELECT article_id, entity_id, count FROM {_MENTION} WHERE article_id IN ({_marks(ids)})"
+    for article_id, entity_id, n in _rows(sql, ids):
         found.setdefault(article_id, {})[entity_id] = n
     return found
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def _profiles(

@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 
 from articles.indexing import deferred_indexing, enqueue
-from articles.models import Article, Fingerprint, Story, Visibility
+from articles.models import Article, Fingerprint, Story, Visibility, insert_rows
 from articles.stories import bilingual_store, copies, neighbours
 from articles.stories.features import FilingText
 
@@ -53,8 +53,10 @@ def file_article(
             neighbours.remember_text(article, known)
         if not new:
             Fingerprint.objects.filter(article=article).delete()
-        Fingerprint.objects.bulk_create(
-            Fingerprint(article=article, value=value) for value in copies.sketch(text.shingles)
+        insert_rows(
+            Fingerprint,
+            ("article", "value"),
+            ((article.pk, value) for value in copies.sketch(text.shingles)),
         )
         # Cross-language candidates (#14).
         bridge = bilingual_store.remember(
@@ -192,15 +194,20 @@ def _fold_copies(article: Article, text: copies.CopyText, *, new: bool = False) 
     Returns the family (its original and every copy of it), empty when it has none.
     """
     sketch = copies.sketch(text.shingles)
-    rows = (
-        Fingerprint.objects.filter(value__in=sketch)
-        .exclude(article=article)
-        .values("article")
-        .annotate(n=Count("id"))
-        .filter(n__gte=min(_MIN_SHARED_FINGERPRINTS, len(sketch)))
-        .order_by("-n", "article")[:_COPY_CANDIDATES]
-    )
-    near = {row["article"] for row in rows}
+    near = set()
+    if sketch:
+        # Plain SQL: it runs for every imported article, and building it through the ORM
+        # cost several times what running it does (#10).
+        sql = (
+            f"SELECT article_id FROM {Fingerprint._meta.db_table} "
+            f"WHERE value IN ({', '.join(['%s'] * len(sketch))}) AND article_id <> %s "
+            "GROUP BY article_id HAVING COUNT(*) >= %s "
+            "ORDER BY COUNT(*) DESC, article_id LIMIT %s"
+        )
+        params = [*sketch, article.pk, min(_MIN_SHARED_FINGERPRINTS, len(sketch))]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, _COPY_CANDIDATES])
+            near = {pk for (pk,) in cursor.fetchall()}
     if new and not near:
         return []  # nothing copies a text filed just now, and it copies nothing filed
     loaded = {

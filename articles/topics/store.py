@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from articles.models import Article, ArticleTopic, Topic
+from articles.models import Article, ArticleTopic, Topic, insert_rows
 from articles.topics.classifier import TopicScore, classify
 
 
@@ -37,7 +37,9 @@ def assign_topics(
     chosen = [(slug, pk) for slug, pk in known.items() if slug in scores]
     if not new:
         ArticleTopic.objects.filter(article=article).delete()
-    ArticleTopic.objects.bulk_create(
-        ArticleTopic(article=article, topic_id=pk, score=scores[slug]) for slug, pk in chosen
+    insert_rows(
+        ArticleTopic,
+        ("article", "topic", "score", "origin"),
+        ((article.pk, pk, scores[slug], ArticleTopic.Origin.AUTO.value) for slug, pk in chosen),
     )
     return sorted(slug for slug, _ in chosen)

@@ -274,6 +274,45 @@ def test_a_database_error_rolls_back_that_article_only(
     assert not Source.objects.filter(name="Ghost Agency").exists()
 
 
+def test_a_batch_whose_commit_fails_is_saved_again_article_by_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+
+    from django.db import DatabaseError
+
+    import articles.ingest.pipeline as pipeline
+
+    real_queue = pipeline.queued_together
+    failed: list[str] = []
+
+    @contextmanager
+    def queue_then_fail_once() -> Iterator[None]:
+        with real_queue():
+            yield
+        if not failed:  # as a commit the database refuses: the whole batch is rolled back
+            failed.append("batch")
+            raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(pipeline, "queued_together", queue_then_fail_once)
+    feed = write_lines(
+        tmp_path / "feed.jsonl",
+        *(
+            line(url=f"https://e.org/{n}", title=f"Stoltenberg {n}", body=STOLTENBERG[n])
+            for n in range(3)
+        ),
+    )
+
+    out, err = run_import(str(feed))
+
+    assert failed == ["batch"]
+    assert out == "created 3, updated 0, unchanged 0, failed 0"
+    assert Article.objects.count() == 3
+    assert not Article.objects.filter(story=None).exists()
+    assert not IndexQueue.objects.exists()
+    assert run(SearchParams(q="Stoltenberg")).total == 3
+
+
 def test_an_unforeseen_error_costs_one_article_and_the_rest_are_searchable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
