@@ -14,3 +14,31 @@ def test_an_engine_it_cannot_time_is_refused_before_loading() -> None:
     with pytest.raises(CommandError, match="elasticsearch cannot be timed here"):
         call_command("bench_search", "--articles", "5", "--engines", "whoosh,elasticsearch")
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_small_run_prints_every_figure(search_engine: str) -> None:
+    """On real corpus articles: build times, p50/p95 per engine, and on PostgreSQL the ratios
+    against Whoosh (#15) and the production engine's view against raw Whoosh (#11)."""
+    import re
+    from io import StringIO
+
+    out = StringIO()
+    call_command("bench_search", "--articles", "60", "--rounds", "1", stdout=out)
+    printed = out.getvalue()
+    assert Article.objects.filter(key__startswith="bench:").count() == 60
+    assert re.search(r"whoosh: index built in \d+\.\d s", printed)
+    assert re.search(r"ratio \(view / raw Whoosh\): p50 \d+\.\d\dx, p95 \d+\.\d\dx", printed)
+    if search_engine != "postgres":
+        assert "PostgreSQL engine: not timed" in printed
+        return
+    assert re.search(r"postgresql: index built in \d+\.\d s", printed)
+    assert re.search(r"PostgreSQL vs Whoosh: view p50 \d+\.\dx, p95 \d+\.\dx faster", printed)
+    found = re.search(
+        r"PostgreSQL view \(facets \+ timeline\) p95 ([\d.]+) ms against raw "
+        r"Whoosh p95 ([\d.]+) ms: ([\d.]+)x",
+        printed,
+    )
+    assert found and float(found[3]) == pytest.approx(
+        float(found[1]) / float(found[2]), rel=0.05, abs=0.02
+    )
