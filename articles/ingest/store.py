@@ -23,7 +23,7 @@ from articles.ingest.prepare import Prepared, enrich, prepare
 from articles.ingest.priority import give_way
 from articles.ingest.records import Failure, RawInput
 from articles.ingest.stages import timed
-from articles.models import Article, Source
+from articles.models import Article, Source, placeholders, select_rows
 from articles.stories import file_article
 from articles.topics import assign_topics, topic_ids
 
@@ -163,14 +163,11 @@ def _existing(item: RawInput, url: str | None) -> Article | None:
 
 def _stored(keys: list[str], url: str | None) -> bool:
     """Whether an article is stored under one of these keys or this URL."""
-    marks = ", ".join(["%s"] * len(keys))
     key = connection.ops.quote_name("key")
-    sql = f"SELECT 1 FROM {Article._meta.db_table} WHERE {key} IN ({marks})"
+    sql = f"SELECT 1 FROM {Article._meta.db_table} WHERE {key} IN ({placeholders(len(keys))})"
     if url:
         sql += " OR url = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT 1", [*keys, *([url] if url else [])])
-        return cursor.fetchone() is not None
+    return bool(select_rows(sql + " LIMIT 1", [*keys, *([url] if url else [])]))
 
 
 def _source(

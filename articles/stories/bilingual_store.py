@@ -8,9 +8,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
-
-from articles.models import Article, Bridge, Precision, Story, Visibility, insert_rows
+from articles.models import (
+    Article,
+    Bridge,
+    Precision,
+    Story,
+    Visibility,
+    insert_rows,
+    placeholders,
+    select_rows,
+)
 from articles.stories import bilingual
 from articles.stories.grouping import WINDOW_DAYS, names, numbers
 from articles.text import article_text
@@ -49,7 +56,7 @@ def candidates(article: Article, found: frozenset[str]) -> list[int]:
     sql = (
         f"SELECT b.article_id FROM {_BRIDGE} b JOIN {_ARTICLE} a ON a.id = b.article_id "
         f"JOIN {_STORY} s ON s.id = a.story_id "
-        f"WHERE b.value IN ({', '.join(['%s'] * len(values))}) "
+        f"WHERE b.value IN ({placeholders(len(values))}) "
         "AND a.published BETWEEN %s AND %s AND a.published_precision = %s "
         "AND a.copy_of_id IS NULL AND a.visibility = %s AND s.closed = %s "
         "AND a.language <> %s AND b.article_id <> %s "
@@ -68,9 +75,7 @@ def candidates(article: Article, found: frozenset[str]) -> list[int]:
         bilingual.MIN_SHARED,
         MAX_CANDIDATES,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+    return [pk for (pk,) in select_rows(sql, params)]
 
 
 def reasons(a: Article, b: Article) -> dict[str, list[str]]:

@@ -27,12 +27,18 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.db import connection
 from django.db.models import Count, F, Max, Min
 
-from articles.models import Article, Mention, Precision, Story, Visibility
+from articles.models import (
+    Article,
+    Mention,
+    Precision,
+    Story,
+    Visibility,
+    placeholders,
+    select_rows,
+)
 from articles.stories import bilingual, bilingual_store, grouping
 from articles.stories.features import FilingText
 from articles.text import article_text
@@ -170,7 +176,7 @@ class Window:
 
     def count(self) -> int:
         sql = f"SELECT COUNT(*) FROM {_ARTICLE} WHERE published BETWEEN %s AND %s"
-        return int(_rows(sql, [self.first, self.last])[0][0])
+        return int(select_rows(sql, [self.first, self.last])[0][0])
 
     def document_frequency(self, entity_ids: Iterable[int]) -> dict[int, int]:
         """How many of the window's articles name each entity."""
@@ -181,7 +187,7 @@ class Window:
             f"SELECT m.entity_id, COUNT(*) FROM {_MENTION} m WHERE {self._named(ids)} "
             "GROUP BY m.entity_id"
         )
-        return {entity: n for entity, n in _rows(sql, [self.first, self.last, *ids])}
+        return {entity: n for entity, n in select_rows(sql, [self.first, self.last, *ids])}
 
     def naming(self, entity_ids: list[int], other_than: int) -> list[int]:
         """The window's articles that could share a story, naming most of these entities
@@ -197,7 +203,7 @@ class Window:
             "GROUP BY m.article_id ORDER BY COUNT(*) DESC, m.article_id DESC LIMIT %s"
         )
         params = [self.first, self.last, *entity_ids, _DAY, _PUBLISHED, False, other_than]
-        return [pk for (pk,) in _rows(sql, [*params, CANDIDATES])]
+        return [pk for (pk,) in select_rows(sql, [*params, CANDIDATES])]
 
     @staticmethod
     def _named(entity_ids: list[int]) -> str:
@@ -206,7 +212,7 @@ class Window:
         # entity) index: without it SQLite reads every mention of the entity in the archive.
         return (
             f"m.article_id IN (SELECT id FROM {_ARTICLE} WHERE published BETWEEN %s AND %s) "
-            f"AND m.entity_id + 0 IN ({_marks(entity_ids)})"
+            f"AND m.entity_id + 0 IN ({placeholders(len(entity_ids))})"
         )
 
 
@@ -215,20 +221,13 @@ def _mentions(article_ids: Iterable[int]) -> dict[int, dict[int, int]]:
     found: dict[int, dict[int, int]] = {}
     if not ids:
         return found
-    sql = f"SELECT article_id, entity_id, count FROM {_MENTION} WHERE article_id IN ({_marks(ids)})"
-    for article_id, entity_id, n in _rows(sql, ids):
+    sql = (
+        f"SELECT article_id, entity_id, count FROM {_MENTION} "
+        f"WHERE article_id IN ({placeholders(len(ids))})"
+    )
+    for article_id, entity_id, n in select_rows(sql, ids):
         found.setdefault(article_id, {})[entity_id] = n
     return found
-
-
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _marks(values: list[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _profiles(

@@ -17,11 +17,19 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
 from articles.indexing import deferred_indexing, enqueue
-from articles.models import Article, Fingerprint, Story, Visibility, insert_rows
+from articles.models import (
+    Article,
+    Fingerprint,
+    Story,
+    Visibility,
+    insert_rows,
+    placeholders,
+    select_rows,
+)
 from articles.stories import bilingual_store, copies, neighbours
 from articles.stories.features import FilingText
 
@@ -200,14 +208,12 @@ def _fold_copies(article: Article, text: copies.CopyText, *, new: bool = False) 
         # cost several times what running it does (#10).
         sql = (
             f"SELECT article_id FROM {Fingerprint._meta.db_table} "
-            f"WHERE value IN ({', '.join(['%s'] * len(sketch))}) AND article_id <> %s "
+            f"WHERE value IN ({placeholders(len(sketch))}) AND article_id <> %s "
             "GROUP BY article_id HAVING COUNT(*) >= %s "
             "ORDER BY COUNT(*) DESC, article_id LIMIT %s"
         )
         params = [*sketch, article.pk, min(_MIN_SHARED_FINGERPRINTS, len(sketch))]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, _COPY_CANDIDATES])
-            near = {pk for (pk,) in cursor.fetchall()}
+        near = {pk for (pk,) in select_rows(sql, [*params, _COPY_CANDIDATES])}
     if new and not near:
         return []  # nothing copies a text filed just now, and it copies nothing filed
     loaded = {
