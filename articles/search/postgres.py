@@ -384,36 +384,23 @@ def _ranked(column: str) -> Combinable:
 
 def _score(ranked: dict[str, list[str]], boosts: dict[str, float]) -> Combinable:
     either = {column: tsearch.either(queries) for column, queries in ranked.items()}
-    if "text" in either and either.get("text_exact") == either["text"]:
-        return reduce(add, _shared_ranks(either, boosts))
-    ranks = [
-        SearchRank(_ranked(column), _TsQuery(query), normalization=_NORMALIZATION)
-        * Value(boosts.get(column, 1.0))
-        for column, query in either.items()
-    ]
-    return reduce(add, ranks)
-
-
-def _shared_ranks(either: dict[str, str], boosts: dict[str, float]) -> list[Combinable]:
-    """The ranks when the folded and the accents-kept fields are asked the same (no
-    diacritics typed): where `text` stands in for `text_exact`, both ranks are the same
-    number, ranked once and weighed twice (t x 3 is t + t x 2 exactly in floating point)."""
+    # No diacritics typed: the folded and the accents-kept fields are asked the same, and
+    # where `text` stands in for `text_exact` both ranks are the same number: ranked once and
+    # weighed twice (t x 3 is t + t x 2 exactly in floating point).
+    shared = "text" in either and either.get("text_exact") == either["text"]
     same = Q(exact_as_text=True)
     ranks: list[Combinable] = []
     for column, query in either.items():
-        rank = SearchRank(F(column), _TsQuery(query), normalization=_NORMALIZATION)
+        rank = SearchRank(_ranked(column), _TsQuery(query), normalization=_NORMALIZATION)
         boost = boosts.get(column, 1.0)
-        if column == "text":
-            weight = Case(
-                When(same, then=Value(boost + boosts.get("text_exact", 1.0))),
-                default=Value(boost),
-            )
-            ranks.append(rank * weight)
-        elif column == "text_exact":
+        if shared and column == "text":
+            both = boost + boosts.get("text_exact", 1.0)
+            ranks.append(rank * Case(When(same, then=Value(both)), default=Value(boost)))
+        elif shared and column == "text_exact":
             ranks.append(Case(When(same, then=Value(0.0)), default=rank * Value(boost)))
         else:
             ranks.append(rank * Value(boost))
-    return ranks
+    return reduce(add, ranks)
 
 
 def _index_fields() -> dict[str, Any]:
