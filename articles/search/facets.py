@@ -55,8 +55,13 @@ class Timeline:
     granularity: str  # "year" | "month" | "day"
     bars: list[Bar]
     undated: int
-    # Matches per publication day, oldest first (comparisons regroup several searches).
-    days: tuple[tuple[date, int], ...] = ()
+    # Matches per publication day as YYYYMMDD numbers, oldest first.
+    day_numbers: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def days(self) -> tuple[tuple[date, int], ...]:
+        """Matches per publication day, oldest first (comparisons regroup several searches)."""
+        return tuple((_day(number), count) for number, count in self.day_numbers)
 
 
 Counts = dict[str, list[tuple[object, int]]]
@@ -116,28 +121,34 @@ def build_facets(counts: Counts, params: SearchParams) -> list[Facet]:
 def build_timeline(
     day_counts: Iterable[tuple[object, int]], total: int, params: SearchParams
 ) -> Timeline:
-    """Bars by year, month or day, whichever fits the span, with empty periods filled in."""
-    days: dict[date, int] = {}
+    """Bars by year, month or day, whichever fits the span, with empty periods filled in.
+
+    The engine counts per day (YYYYMMDD numbers, thousands of them for a common word): they
+    are bucketed as numbers (year = n // 10,000, month = n // 100), and a date is made per
+    bar, not per day.
+    """
+    numbers: dict[int, int] = {}
     for value, count in day_counts:
-        number = int(str(value)) if value not in (None, "") else 0
+        number = (
+            value if isinstance(value, int) else int(str(value)) if value not in (None, "") else 0
+        )
         if 10_000_101 <= number <= 99_991_231:
-            day = date(number // 10_000, number // 100 % 100, number % 100)
-            days[day] = days.get(day, 0) + count
-    if not days:
+            numbers[number] = numbers.get(number, 0) + count
+    if not numbers:
         return Timeline("year", [], total)
-    first, last = min(days), max(days)
+    first, last = _day(min(numbers)), _day(max(numbers))
     span = (last - first).days
     granularity = "year" if span > 3 * 366 else "month" if span > 92 else "day"
-    buckets: dict[date, int] = {}
-    for day, count in days.items():
-        start = _period(day, granularity)[0]
-        buckets[start] = buckets.get(start, 0) + count
+    divisor = _DIVISORS[granularity]
+    buckets: dict[int, int] = {}
+    for number, count in numbers.items():
+        buckets[number // divisor] = buckets.get(number // divisor, 0) + count
     bars = []
     tallest = max(buckets.values())
     cursor = _period(first, granularity)[0]
     while cursor <= last:
         start, end = _period(cursor, granularity)
-        count = buckets.get(start, 0)
+        count = buckets.get(_number(start) // divisor, 0)
         bars.append(
             Bar(
                 _bar_label(start, granularity),
@@ -150,7 +161,21 @@ def build_timeline(
             )
         )
         cursor = end + timedelta(days=1)
-    return Timeline(granularity, bars, total - sum(days.values()), tuple(sorted(days.items())))
+    return Timeline(
+        granularity, bars, total - sum(numbers.values()), tuple(sorted(numbers.items()))
+    )
+
+
+# YYYYMMDD // divisor: the bucket of a day.
+_DIVISORS = {"year": 10_000, "month": 100, "day": 1}
+
+
+def _day(number: int) -> date:
+    return date(number // 10_000, number // 100 % 100, number % 100)
+
+
+def _number(day: date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
 
 
 def _period(day: date, granularity: str) -> tuple[date, date]:

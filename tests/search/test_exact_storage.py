@@ -75,7 +75,8 @@ def test_the_stand_in_scores_what_a_stored_copy_would(
 
 
 def test_vectors_are_kept_in_the_row(site: dict[str, Article], search_engine: str) -> None:
-    """Ranking reads every match's vectors: a demo article's are in its row, none in TOAST."""
+    """Ranking reads every match's vectors and facets count its arrays: a demo article's are
+    in its row, none in TOAST, and they leave the row last (STORAGE MAIN)."""
     assert Article.objects.filter(visibility="published").count() == 5
     if search_engine != "postgres":
         return
@@ -89,8 +90,10 @@ def test_vectors_are_kept_in_the_row(site: dict[str, Article], search_engine: st
         assert cursor.fetchone() == (0,)
         cursor.execute(
             "SELECT attname, attstorage FROM pg_attribute WHERE attrelid ="
-            " 'articles_searchdocument'::regclass AND atttypid = 'tsvector'::regtype"
+            " 'articles_searchdocument'::regclass AND (atttypid = 'tsvector'::regtype"
+            " OR attname IN ('topics', 'entities', 'headline'))"
         )
-        assert dict(cursor.fetchall()) == dict.fromkeys(
-            ["text", "text_exact", "text_en", "title"], "m"
-        )
+        assert dict(cursor.fetchall()) == {
+            **dict.fromkeys(["text", "text_exact", "text_en", "title", "topics", "entities"], "m"),
+            "headline": "x",  # read for a page's 20 rows only: the first to leave a full row
+        }
