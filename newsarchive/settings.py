@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Long-lived caches out of the cyclic collector's way after the first responses.
+    "articles.middleware.SettledHeapMiddleware",
     # A request that changes things goes before a running import (SQLite's one write lock).
     "articles.middleware.CuratorsFirstMiddleware",
     "django.middleware.security.SecurityMiddleware",
