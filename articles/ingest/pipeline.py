@@ -10,8 +10,10 @@ they finished, in input order, so the results are those of a one-process import;
 
 At the end the import indexes what it queued itself, in batches of INDEX_BATCH (one writer
 and one commit each): a command is not a request, and a lone writer that commits rarely is
-the fastest way to index. With index=False it leaves the queue to the index worker. A failed
-index write is reported (ImportReport.index_failed) with the articles left queued.
+the fastest way to index. With jobs > 1 another process indexes full batches meanwhile and
+the rest at the end (ingest/beside.py), on the core the import leaves idle. With
+index=False it leaves the queue to the index worker. A failed index write is reported
+(ImportReport.index_failed) with the articles left queued.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.db import DatabaseError, transaction
 from articles.entities import Linker, current_linker
 from articles.indexing import IndexWriteFailed, drain, pending, queued_together
 from articles.ingest import stages
+from articles.ingest.beside import indexing_beside
 from articles.ingest.files import NotRegularFile, open_regular
 from articles.ingest.inputs import FEED_SUFFIXES, MANIFEST_NAME, README_NAMES, read_inputs
 from articles.ingest.prepare import IngestError, Prepared, prepare
@@ -92,7 +95,9 @@ def ingest_all(
     _linker = current_linker()
     try:
         try:
-            _save_all(report, _prepared(_timed_iter(items), jobs), progress)
+            # With cores to spare (--jobs), full batches are indexed while the import saves.
+            with indexing_beside(index and jobs > 1, rest=INDEX_BATCH):
+                _save_all(report, _prepared(_timed_iter(items), jobs), progress)
         except Exception:
             # What was saved before the error is searchable without a drain by hand (on
             # Ctrl-C it waits for the worker: whoever presses it wants the command to end).
