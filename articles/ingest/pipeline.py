@@ -32,7 +32,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 
 from articles.entities import Linker, current_linker
-from articles.indexing import IndexWriteFailed, drain, pending, queued_together
+from articles.indexing import BATCH, IndexWriteFailed, drain, pending, queued_together
 from articles.ingest import stages
 from articles.ingest.beside import indexing_beside
 from articles.ingest.files import NotRegularFile, open_regular
@@ -52,6 +52,8 @@ CHUNK = 32
 # Queue rows per index writer and commit at the end of an import: larger than the worker's
 # batches, since nobody waits for the first of them.
 INDEX_BATCH = 2000
+# Queue rows per commit of the process that indexes beside an import (ingest/beside.py).
+BESIDE_BATCH = BATCH
 # Articles per transaction (each in its own savepoint, so one the database refuses leaves
 # no trace and the others stay): a commit and the index queue's statements per article cost
 # more than the article's other rows. A curator's save waits for one transaction at most
@@ -96,7 +98,7 @@ def ingest_all(
     try:
         try:
             # With cores to spare (--jobs), full batches are indexed while the import saves.
-            with indexing_beside(index and jobs > 1, rest=INDEX_BATCH):
+            with indexing_beside(index and jobs > 1, batch=BESIDE_BATCH, rest=INDEX_BATCH):
                 _save_all(report, _prepared(_timed_iter(items), jobs), progress)
         except Exception:
             # What was saved before the error is searchable without a drain by hand (on
