@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from articles.text import WORD, fold, nfc
@@ -65,10 +66,14 @@ def _singular(word: str) -> str:
     return word
 
 
+# Every article's text is scanned (bridge keys, #14), and news repeats its words (#10).
+_fold_word = lru_cache(maxsize=1 << 16)(fold)
+
+
 def _words(text: str, language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Lowercased words and their folded keys (English plurals made singular)."""
     lowered = WORD.findall(nfc(text).lower())
-    folded = [fold(word) for word in lowered]
+    folded = [_fold_word(word) for word in lowered]
     if language == "en":
         return tuple(map(_singular, lowered)), tuple(map(_singular, folded))
     return tuple(lowered), tuple(folded)

@@ -153,14 +153,19 @@ def _record_candidates(
         )
     new = [name for name in dict.fromkeys(names) if name not in known]
     if new:
-        # Two statements for all of them: bulk_create returns the ids on SQLite and PostgreSQL.
+        # Two statements for all of them: bulk_create returns the ids on SQLite and PostgreSQL;
+        # the aliases need no instances back (insert_rows, #10).
         name_field = "name_vi" if language == "vi" else "name_en"
         entities = Entity.objects.bulk_create(
             Entity(status=EntityStatus.CANDIDATE, **{name_field: name}) for name in new
         )
-        EntityAlias.objects.bulk_create(
-            EntityAlias(entity=entity, text=name, language=language)
-            for entity, name in zip(entities, new, strict=True)
+        insert_rows(
+            EntityAlias,
+            ("entity", "text", "language", "is_acronym"),
+            (
+                (entity.pk, name, language, False)
+                for entity, name in zip(entities, new, strict=True)
+            ),
         )
         known.update((name, entity.pk) for entity, name in zip(entities, new, strict=True))
     # The queue counts articles and quotes them: one row per article naming the candidate.

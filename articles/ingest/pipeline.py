@@ -10,8 +10,10 @@ they finished, in input order, so the results are those of a one-process import;
 
 At the end the import indexes what it queued itself, in batches of INDEX_BATCH (one writer
 and one commit each): a command is not a request, and a lone writer that commits rarely is
-the fastest way to index. With index=False it leaves the queue to the index worker. A failed
-index write is reported (ImportReport.index_failed) with the articles left queued.
+the fastest way to index. With jobs > 1 another process indexes full batches meanwhile and
+the rest at the end (ingest/beside.py), on the core the import leaves idle. With
+index=False it leaves the queue to the index worker. A failed index write is reported
+(ImportReport.index_failed) with the articles left queued.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from typing import Any
 from django.db import DatabaseError, transaction
 
 from articles.entities import Linker, current_linker
-from articles.indexing import IndexWriteFailed, drain, pending, queued_together
+from articles.indexing import BATCH, IndexWriteFailed, drain, pending, queued_together
 from articles.ingest import stages
+from articles.ingest.beside import indexing_beside
 from articles.ingest.files import NotRegularFile, open_regular
 from articles.ingest.inputs import FEED_SUFFIXES, MANIFEST_NAME, README_NAMES, read_inputs
 from articles.ingest.prepare import IngestError, Prepared, prepare
@@ -49,6 +52,8 @@ CHUNK = 32
 # Queue rows per index writer and commit at the end of an import: larger than the worker's
 # batches, since nobody waits for the first of them.
 INDEX_BATCH = 2000
+# Queue rows per commit of the process that indexes beside an import (ingest/beside.py).
+BESIDE_BATCH = BATCH
 # Articles per transaction (each in its own savepoint, so one the database refuses leaves
 # no trace and the others stay): a commit and the index queue's statements per article cost
 # more than the article's other rows. A curator's save waits for one transaction at most
@@ -92,7 +97,9 @@ def ingest_all(
     _linker = current_linker()
     try:
         try:
-            _save_all(report, _prepared(_timed_iter(items), jobs), progress)
+            # With cores to spare (--jobs), full batches are indexed while the import saves.
+            with indexing_beside(index and jobs > 1, batch=BESIDE_BATCH, rest=INDEX_BATCH):
+                _save_all(report, _prepared(_timed_iter(items), jobs), progress)
         except Exception:
             # What was saved before the error is searchable without a drain by hand (on
             # Ctrl-C it waits for the worker: whoever presses it wants the command to end).

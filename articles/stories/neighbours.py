@@ -24,11 +24,13 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, F, Max, Min
+from django.db import connection
+from django.db.models import Count, F, Field, Max, Min, Value
 
 from articles.models import (
     Article,
@@ -235,11 +237,7 @@ def _profiles(
 ) -> dict[int, grouping.ArticleProfile]:
     """Profiles of these articles; only the texts not in memory are read and analysed.
     Those in another language than `other_than` carry their bridge keys (#14)."""
-    rows = list(
-        Article.objects.filter(pk__in=ids).values_list(
-            "pk", "updated_at", "language", "published", "story_id"
-        )
-    )
+    rows = _versions(ids)
 
     def crossing(language: str) -> bool:
         return other_than is not None and language != other_than
@@ -249,7 +247,9 @@ def _profiles(
         for pk, updated, language, *_ in rows
         if (pk, updated) not in _texts or (crossing(language) and (pk, updated) not in _bridges)
     ]
-    for other in Article.objects.filter(pk__in=missing).only(*_FIELDS):
+    # Usually none: an import keeps the texts of what it filed (building even an empty
+    # query through the ORM cost as much as the rest of this function).
+    for other in Article.objects.filter(pk__in=missing).only(*_FIELDS) if missing else ():
         _remember(other, bridge=crossing(other.language))
     found = {}
     for pk, updated, language, published, story in rows:
@@ -263,6 +263,38 @@ def _profiles(
             pk, published, language, mentions.get(pk, {}), _texts[key], story, bridge
         )
     return found
+
+
+def _versions(ids: list[int]) -> list[tuple[int, datetime, str, date | None, int | None]]:
+    """(pk, updated_at, language, published, story_id) of these articles, in the model's
+    order, typed as the ORM types them. Plain SQL: it runs for most imported articles, and
+    the ORM's values_list cost ten times what the statement does (#10)."""
+    if not ids:
+        return []
+    sql = (
+        f"SELECT id, updated_at, language, published, story_id FROM {_ARTICLE} "
+        f"WHERE id IN ({placeholders(len(ids))}) ORDER BY published DESC, id DESC"
+    )
+    updated, published = _typed("updated_at"), _typed("published")
+    return [
+        (pk, updated(changed), language, published(day), story)
+        for pk, changed, language, day, story in select_rows(sql, ids)
+    ]
+
+
+def _typed(name: str) -> Callable[[Any], Any]:
+    """An Article column's raw value as the ORM types it (SQLite returns the text it stores)."""
+    field = Article._meta.get_field(name)
+    assert isinstance(field, Field)
+    expression = Value(None, output_field=field)
+    converters = connection.ops.get_db_converters(expression)
+
+    def convert(value: Any) -> Any:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
 
 
 def _profile(article: Article, entities: dict[int, int]) -> grouping.ArticleProfile:

@@ -160,13 +160,16 @@ def _stem(word: str) -> str:
     return stem_english(word)
 
 
-def _tokens(text: str, language: str) -> list[str]:
+# The last few texts: an import featurises each text twice, for its topics and, marks left
+# in, for story grouping (topics.text_vector), and the marks are rarely there (#10).
+@lru_cache(maxsize=4)
+def _tokens(text: str, language: str) -> tuple[str, ...]:
     # Folded, so Vietnamese typed without diacritics gets the same features. No stop list
     # outside English: "an", "to" and "do" are Vietnamese syllables.
     tokens = [t for t in words(fold(text)) if not t.isdigit()]
     if language == "en":
-        return [_stem(t) for t in tokens if t not in STOP_WORDS]
-    return tokens
+        return tuple(_stem(t) for t in tokens if t not in STOP_WORDS)
+    return tuple(tokens)
 
 
 def _vector(

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from articles.evaluation.ingest_benchmark import write_feed
-from articles.indexing import drain
-from articles.ingest import count_inputs
+from articles.indexing import drain, verify
+from articles.ingest import count_inputs, import_paths, pipeline
 from articles.management.commands import import_articles
 from articles.models import Article, IndexQueue, Story
 from articles.search import SearchParams, run
@@ -142,3 +142,25 @@ def test_count_inputs_counts_files_and_feed_lines(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# what this folder is")
     assert count_inputs([tmp_path]) == 5
     assert count_inputs([tmp_path / "feed.jsonl", tmp_path / "missing.txt"]) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_jobs_another_process_indexes_beside_the_import(
+    registry: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Committed transactions (the indexing process reads what the import commits), and
+    # small batches, so that it also indexes while the import is still saving.
+    monkeypatch.setattr(pipeline, "BESIDE_BATCH", 20)
+    feed = tmp_path / "feed.jsonl"
+    write_feed(settings.CORPORA_DIR, feed, 120)
+
+    report = import_paths([feed], jobs=2)
+
+    stored = Article.objects.count()
+    assert stored == report.counts["created"] > 100 and not report.index_failed
+    # The import itself had nothing left to index when it ended: the other process did it all.
+    assert report.indexing == 0
+    assert not IndexQueue.objects.exists()
+    differences = verify()
+    assert not differences.ids and differences.documents == stored, differences.summary()
+    assert run(SearchParams(copies=True)).total == stored
