@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from articles.models import Article, Language
+from articles.search.params import day_number
 from articles.text import ENGLISH, EXACT, FOLDING, article_text
 
 NO_TOPIC = "none"
@@ -83,8 +84,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return article.source_id or 0
 
     def prepare_published_sort(self, article: Article) -> int:
-        day = article.published
-        return day.year * 10_000 + day.month * 100 + day.day if day else 0
+        return day_number(article.published)
 
     def prepare_story(self, article: Article) -> int:
         return article.story_id or 0

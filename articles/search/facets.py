@@ -16,7 +16,15 @@ from datetime import date, timedelta
 from django.utils.translation import get_language
 
 from articles.models import Entity, Language, Source, Topic
-from articles.search.params import FACETS, YEAR_FIELD, SearchParams, narrowed_to, toggled
+from articles.search.params import (
+    FACETS,
+    YEAR_FIELD,
+    SearchParams,
+    day_number,
+    narrowed_to,
+    number_day,
+    toggled,
+)
 from articles.text import period_label
 
 # Long facets (entities) show their most frequent values only; counts stay exact.
@@ -61,7 +69,7 @@ class Timeline:
     @property
     def days(self) -> tuple[tuple[date, int], ...]:
         """Matches per publication day, oldest first (comparisons regroup several searches)."""
-        return tuple((_day(number), count) for number, count in self.day_numbers)
+        return tuple((number_day(number), count) for number, count in self.day_numbers)
 
 
 Counts = dict[str, list[tuple[object, int]]]
@@ -136,7 +144,7 @@ def build_timeline(
             numbers[number] = numbers.get(number, 0) + count
     if not numbers:
         return Timeline("year", [], total)
-    first, last = _day(min(numbers)), _day(max(numbers))
+    first, last = number_day(min(numbers)), number_day(max(numbers))
     span = (last - first).days
     granularity = "year" if span > 3 * 366 else "month" if span > 92 else "day"
     divisor = _DIVISORS[granularity]
@@ -148,7 +156,7 @@ def build_timeline(
     cursor = _period(first, granularity)[0]
     while cursor <= last:
         start, end = _period(cursor, granularity)
-        count = buckets.get(_number(start) // divisor, 0)
+        count = buckets.get(day_number(start) // divisor, 0)
         bars.append(
             Bar(
                 _bar_label(start, granularity),
@@ -168,14 +176,6 @@ def build_timeline(
 
 # YYYYMMDD // divisor: the bucket of a day.
 _DIVISORS = {"year": 10_000, "month": 100, "day": 1}
-
-
-def _day(number: int) -> date:
-    return date(number // 10_000, number // 100 % 100, number % 100)
-
-
-def _number(day: date) -> int:
-    return day.year * 10_000 + day.month * 100 + day.day
 
 
 def _period(day: date, granularity: str) -> tuple[date, date]:

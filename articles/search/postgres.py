@@ -264,7 +264,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 placed.append((number, stored_row))
             elif kind == _TOTAL:
                 hits = number
-            elif numbers is not None or texts is None:
+            elif texts is None:  # a column of numbers, or no value at all (no hits)
                 counts[kind] = list(zip(numbers or (), tallies or (), strict=True))
             else:
                 found = fields[kind]
@@ -325,14 +325,9 @@ class _Compiler:
         return ~combined if node.negated else combined
 
     def leaf(self, node: SearchNode, expression: str, value: Any, negated: bool) -> Q:
-        name, filter_type = node.split_expression(expression)
-        column = _COLUMNS.get(name, name)
-        # haystack's input types (Clean, Exact) keep the caller's value in query_string.
-        raw = getattr(value, "query_string", value)
+        name, column, filter_type, kind, raw = _leaf(node, expression, value)
         if column in VECTORS:
-            return self.text(
-                column, filter_type, getattr(value, "input_type_name", ""), raw, negated
-            )
+            return self.text(column, filter_type, kind, raw, negated)
         try:
             model_field = _model_field(column)
         except FieldDoesNotExist as exc:
@@ -362,11 +357,8 @@ class _Compiler:
             return Q(pk__in=[])  # only stop words: nothing to find (Whoosh drops the term)
         if not negated:
             self.ranked.setdefault(column, []).append(tsquery)
-        if column == "text_exact" and _accented(tsquery, self.analyzers["text"], raw, how):
-            # No folded vector holds a term with diacritics, so `text` cannot stand in for
-            # an article's accents-kept vector here (it stands in only where they are equal).
-            return Q(text_exact=_TsQuery(tsquery))
-        return _matches(column, tsquery)
+        accented = column == "text_exact" and _accented(tsquery, self.analyzers["text"], raw, how)
+        return _matches(column, tsquery, accented)
 
 
 def _accented(tsquery: str, folding: Any, raw: Any, how: str) -> bool:
@@ -384,11 +376,8 @@ def _implied(node: SearchNode) -> set[int]:
     leaves: dict[int, tuple[str, tuple[str, str, str]]] = {}
     for index, child in enumerate(node.children):
         if not isinstance(child, SearchNode):
-            name, filter_type = node.split_expression(child[0])
-            value = child[1]
-            raw = str(getattr(value, "query_string", value))
-            term = (filter_type, getattr(value, "input_type_name", ""), raw)
-            leaves[index] = (_COLUMNS.get(name, name), term)
+            _, column, filter_type, kind, raw = _leaf(node, child[0], child[1])
+            leaves[index] = (column, (filter_type, kind, str(raw)))
     folded = {term for column, term in leaves.values() if column == "text"}
     return {
         index
@@ -410,10 +399,20 @@ def _vectors(analyzers: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
     return vectors
 
 
-def _matches(column: str, tsquery: str) -> Q:
-    """`column @@ tsquery`; on the accents-kept vector, `text` where it stands in for it."""
+def _leaf(node: SearchNode, expression: str, value: Any) -> tuple[str, str, str, str, Any]:
+    """A condition of haystack's tree: (field name, column, filter type, input type, value)."""
+    name, filter_type = node.split_expression(expression)
+    # haystack's input types (Clean, Exact) keep the caller's value in query_string.
+    raw = getattr(value, "query_string", value)
+    return name, _COLUMNS.get(name, name), filter_type, getattr(value, "input_type_name", ""), raw
+
+
+def _matches(column: str, tsquery: str, accented: bool) -> Q:
+    """`column @@ tsquery`; on the accents-kept vector, `text` where it stands in for it,
+    unless the tsquery has diacritics (`accented`): no folded vector holds such a term, so
+    `text` stands in only where the two vectors are equal."""
     found = Q(**{column: _TsQuery(tsquery)})
-    if column == "text_exact":
+    if column == "text_exact" and not accented:
         found |= Q(exact_as_text=True, text=_TsQuery(tsquery))
     return found
 
