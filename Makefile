@@ -47,6 +47,7 @@ BENCH_VAR_DIR ?= var/bench
 bench:
 	bash scripts/venv.sh
 	VAR_DIR=$(BENCH_VAR_DIR) DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate -v 0
+	VAR_DIR=$(BENCH_VAR_DIR) DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py createcachetable
 	VAR_DIR=$(BENCH_VAR_DIR) DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py load_concepts
 	VAR_DIR=$(BENCH_VAR_DIR) DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py bench_search $(BENCH_ARGS)
 

@@ -9,9 +9,12 @@ are worked out here, in Python, with one database query per facet that needs nam
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -131,51 +134,67 @@ def build_timeline(
 ) -> Timeline:
     """Bars by year, month or day, whichever fits the span, with empty periods filled in.
 
-    The engine counts per day (YYYYMMDD numbers, thousands of them for a common word): they
-    are bucketed as numbers (year = n // 10,000, month = n // 100), and a date is made per
-    bar, not per day.
+    The engine counts per day (YYYYMMDD numbers, thousands of them for a common word): a
+    bar's count is found by bisecting the sorted numbers and subtracting running totals, and
+    a date is made per bar, not per day.
     """
-    numbers: dict[int, int] = {}
-    for value, count in day_counts:
-        number = (
-            value if isinstance(value, int) else int(str(value)) if value not in (None, "") else 0
-        )
-        if 10_000_101 <= number <= 99_991_231:
-            numbers[number] = numbers.get(number, 0) + count
+    numbers, counts = _days(day_counts)
     if not numbers:
         return Timeline("year", [], total)
-    first, last = number_day(min(numbers)), number_day(max(numbers))
+    # Matches up to each day: a bar's count is the difference at its two ends.
+    running = list(accumulate(counts, initial=0))
+    first, last = number_day(numbers[0]), number_day(numbers[-1])
     span = (last - first).days
     granularity = "year" if span > 3 * 366 else "month" if span > 92 else "day"
-    divisor = _DIVISORS[granularity]
-    buckets: dict[int, int] = {}
-    for number, count in numbers.items():
-        buckets[number // divisor] = buckets.get(number // divisor, 0) + count
-    bars = []
-    tallest = max(buckets.values())
+    periods = []
     cursor = _period(first, granularity)[0]
     while cursor <= last:
         start, end = _period(cursor, granularity)
-        count = buckets.get(day_number(start) // divisor, 0)
-        bars.append(
-            Bar(
-                _bar_label(start, granularity),
-                start,
-                end,
-                count,
-                round(100 * count / tallest),
-                (params.date_from, params.date_to) == (start, end),
-                narrowed_to(params, start, end),
-            )
-        )
+        low = bisect_left(numbers, day_number(start))
+        high = bisect_right(numbers, day_number(end))
+        periods.append((start, end, running[high] - running[low]))
         cursor = end + timedelta(days=1)
+    tallest = max(count for _, _, count in periods)
+    bars = [
+        Bar(
+            _bar_label(start, granularity),
+            start,
+            end,
+            count,
+            round(100 * count / tallest),
+            (params.date_from, params.date_to) == (start, end),
+            narrowed_to(params, start, end),
+        )
+        for start, end, count in periods
+    ]
     return Timeline(
-        granularity, bars, total - sum(numbers.values()), tuple(sorted(numbers.items()))
+        granularity, bars, total - running[-1], tuple(zip(numbers, counts, strict=True))
     )
 
 
-# YYYYMMDD // divisor: the bucket of a day.
-_DIVISORS = {"year": 10_000, "month": 100, "day": 1}
+def _days(day_counts: Iterable[tuple[object, int]]) -> tuple[list[int], list[int]]:
+    """The valid days (YYYYMMDD) oldest first, and their counts. An engine gives each day
+    once, as a number: those are sorted and cut to the valid range without a Python step
+    per day (a common word has thousands of days); anything else is read value by value."""
+    pairs = list(day_counts)
+    found: dict[Any, int] = dict(pairs)
+    try:
+        numbers = sorted(found)
+    except TypeError:  # numbers mixed with None or text
+        numbers = []
+    ends = numbers[:1] + numbers[-1:]
+    if not (ends and len(found) == len(pairs) and all(type(n) is int for n in ends)):
+        found = {}
+        for value, count in pairs:
+            number = int(str(value)) if value not in (None, "") else 0
+            found[number] = found.get(number, 0) + count
+        numbers = sorted(found)
+    numbers = numbers[bisect_left(numbers, _FIRST_DAY) : bisect_right(numbers, _LAST_DAY)]
+    return numbers, list(map(found.__getitem__, numbers))
+
+
+# The YYYYMMDD numbers that can be a day.
+_FIRST_DAY, _LAST_DAY = 10_000_101, 99_991_231
 
 
 def _period(day: date, granularity: str) -> tuple[date, date]:

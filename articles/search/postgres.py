@@ -58,7 +58,25 @@ _EXACT_BOOST = 2.0
 # PostgreSQL cancels a search this long before the process-level budget would interrupt it.
 _MARGIN = 0.25
 _QUERY_CANCELED = "57014"
-_RANDOM_PAGE_COST = "1.1"
+# A search's statements run with these settings (for their transaction only, _bounded):
+_SETTINGS = {
+    # No JIT: at 100,000 documents the planner's costs pass jit_above_cost, and compiling
+    # the statement took longer than running it (a search is short).
+    "jit": "off",
+    # Memory or SSD, not the default's spinning disk: the bitmap reads the matching rows'
+    # pages out of order, and at the default cost 4 the planner read all 100,000 rows in
+    # order for a word in 16% of them ("market": 390 ms instead of 258 ms).
+    "random_page_cost": "1.1",
+    # Ranking is most of a common word's statement (ts_rank on each vector of ~16,000
+    # matches), and the planner prices it as nearly free: at the default costs it never
+    # shares the matching rows' scan with a parallel worker. With one worker beside the
+    # statement's own process, "government" at 100,000 articles takes 70 ms instead of 92;
+    # a second worker cost more than it gained on two cores. A small search (few matches,
+    # few pages) stays serial.
+    "max_parallel_workers_per_gather": "1",
+    "parallel_setup_cost": "100",
+    "parallel_tuple_cost": "0.001",
+}
 # What a row of the one search statement is when it is not a facet's value (a field's name
 # never starts with a space).
 _PAGE = " page"
@@ -480,35 +498,35 @@ def _article_id(identifier: str) -> int:
 @contextmanager
 def _bounded() -> Iterator[None]:
     """One search's statements, in a transaction of their own (a savepoint inside the
-    caller's), so a failed or cancelled statement leaves the caller's connection usable;
-    PostgreSQL cancels them when the time budget (search/budget.py) runs out, on any thread."""
+    caller's), with _SETTINGS, so a failed or cancelled statement leaves the caller's
+    connection usable; PostgreSQL cancels them when the time budget (search/budget.py) runs
+    out, on any thread."""
     left = remaining()
     nested = connection.in_atomic_block
+    milliseconds = None if left is None else max(1, int((left - _MARGIN) * 1000))
+    wanted = {"statement_timeout": None if milliseconds is None else str(milliseconds)}
+    wanted.update(_SETTINGS)
+    names = list(wanted)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # No JIT: at 100,000 documents the planner's costs pass jit_above_cost, and
-            # compiling the statement took longer than running it (a search is short).
-            # random_page_cost 1.1 (memory or SSD, not the default's spinning disk): the
-            # bitmap reads the matching rows' pages out of order, and at the default cost
-            # the planner read all 100,000 rows in order for a word in 16% of them
-            # ("market": 390 ms instead of 258 ms).
-            milliseconds = None if left is None else max(1, int((left - _MARGIN) * 1000))
             # Local to the transaction; inside a caller's transaction they are put back
-            # after the search (a released savepoint keeps what was set in it).
+            # after the search (a released savepoint keeps what was set in it). No value
+            # for the timeout (no budget): the setting stays as it is.
             cursor.execute(
-                "SELECT current_setting('statement_timeout'), current_setting('jit'),"
-                " current_setting('random_page_cost'),"
-                " set_config('statement_timeout', coalesce(%s, current_setting("
-                "'statement_timeout')), true), set_config('jit', 'off', true),"
-                f" set_config('random_page_cost', '{_RANDOM_PAGE_COST}', true)",
-                [None if milliseconds is None else str(milliseconds)],
+                "SELECT "
+                + ", ".join(f"current_setting('{name}')" for name in names)
+                + ", "
+                + ", ".join(
+                    f"set_config('{name}', coalesce(%s, current_setting('{name}')), true)"
+                    for name in names
+                ),
+                [wanted[name] for name in names],
             )
-            previous = cursor.fetchone()[:3]
+            previous = cursor.fetchone()[: len(names)]
             yield
             if nested:
                 cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true), set_config('jit', %s, true),"
-                    " set_config('random_page_cost', %s, true)",
+                    "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in names),
                     list(previous),
                 )
     except DatabaseError as exc:

@@ -133,3 +133,56 @@ def test_conditions_left_out_change_no_result(
     monkeypatch.setattr(postgres, "_implied", lambda node: set())
     monkeypatch.setattr(postgres, "_accented", lambda *args: False)
     assert [_scores(client, **query) for query in queries] == found
+
+
+def test_a_parallel_plan_finds_scores_and_counts_the_same(
+    client: Client,
+    site: dict[str, Article],
+    search_engine: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The PostgreSQL engine lets a worker process share a large search's scan and ranking
+    (search/postgres.py _SETTINGS): the page, the scores and the facets are the same as
+    from one process. The demo's table is small, so the planner is told parallel work is
+    free here; the plan is checked to have used a worker."""
+    queries = [
+        {"q": "NATO Libya"},
+        {"q": "bat den xanh"},
+        {"q": "Tổng thư ký", "accents": "exact"},
+        {"q": "Libya -Gaddafi", "sort": "oldest"},
+        {"q": "thàn* OR liby*", "language": "vi"},
+    ]
+
+    def answers() -> list[dict[str, object]]:
+        found = []
+        for query in queries:
+            data = client.get("/api/articles/", {**query, "facets": "1"}).json()
+            assert data["count"] > 0, query
+            found.append({key: data[key] for key in ("count", "results", "facets")})
+        return found
+
+    serial = answers()
+    if search_engine != "postgres":
+        return
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.search import postgres
+
+    forced = {
+        **postgres._SETTINGS,
+        "max_parallel_workers_per_gather": "2",
+        "parallel_setup_cost": "0",
+        "parallel_tuple_cost": "0",
+        "min_parallel_table_scan_size": "0",
+        "min_parallel_index_scan_size": "0",
+    }
+    monkeypatch.setattr(postgres, "_SETTINGS", forced)
+    with CaptureQueriesContext(connection) as captured:
+        assert answers() == serial
+    statement = next(q["sql"] for q in captured.captured_queries if "WITH hits" in q["sql"])
+    with connection.cursor() as cursor:
+        for name, value in forced.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT TEXT) " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Gather" in plan and "Workers Launched: 0" not in plan, plan

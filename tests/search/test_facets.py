@@ -129,3 +129,21 @@ def test_year_or_month_in_the_date_range(client: Client, corpus: dict[str, int])
     assert data["count"] == 17
     data = client.get("/api/articles/", {"q": "nato", "from": "2020-02", "to": "2020-02"}).json()
     assert data["count"] == 9
+
+
+def test_timeline_reads_days_given_as_text_repeated_or_missing_as_it_reads_numbers() -> None:
+    """build_timeline's fast path (distinct numbers) and its fallback (anything else) agree:
+    the bars, the days, and the undated count (no date, 0, or not a day at all)."""
+    from articles.search.facets import build_timeline
+
+    params = SearchParams(q="x")
+    days = [(20110401 + n, n + 1) for n in range(0, 30, 3)] + [(19991231, 7), (20120101, 2)]
+    total = sum(count for _, count in days) + 4
+    numbers = build_timeline([*days, (0, 4)], total, params)
+    assert numbers.granularity == "year" and numbers.undated == 4
+    assert numbers.day_numbers == tuple(sorted(days))
+    assert [bar.count for bar in numbers.bars] == [7] + [0] * 11 + [sum(range(1, 29, 3)), 2]
+    split = [(str(day), count - 1) for day, count in days] + [(day, 1) for day, _ in days]
+    assert build_timeline([*split, (None, 3), ("", 1)], total, params) == numbers
+    not_a_day = build_timeline([(99_999_999, 5), *days], total + 5, params)
+    assert not_a_day.undated == 9 and not_a_day.bars == numbers.bars
