@@ -53,12 +53,18 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def read_queryset(self, using: str | None = None) -> Any:
         # Hits are loaded through this: an article hidden a moment ago never shows,
         # even before its index document is gone.
+        # Never the input as received (`raw`): a crawled page's HTML, often a hundred times
+        # the article's text, which no result shows.
         visible_copies = (
-            Article.objects.visible().select_related("source").order_by("published", "id")
+            Article.objects.visible()
+            .select_related("source")
+            .defer("raw")
+            .order_by("published", "id")
         )
         return (
             Article.objects.visible()
             .select_related("source", "story", "copy_of")
+            .defer("raw", "copy_of__raw")
             .prefetch_related("mentions__entity", Prefetch("copies", queryset=visible_copies))
         )
 

@@ -173,3 +173,28 @@ def test_rebuild_index_gives_the_same_results(indexed: Callable[..., Article]) -
     call_command("rebuild_index", interactive=False, verbosity=0)
     assert {q: keys(q) for q in queries} == before
     assert before["nato"] and before["ha noi"] == ["r2"]
+
+
+def test_results_never_load_the_input_as_received(
+    client: Any, demo: dict[str, Article], index_worker: Callable[[], int]
+) -> None:
+    """A hit loads its article, source, story, original and copies, never `raw` (a crawled
+    page's HTML): the page and the export, plain and collapsed to stories."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    index_worker()
+    assert all(len(article.raw) > len(article.body) for article in demo.values())
+    for path, params in (
+        ("/search/", {"q": "NATO Libya"}),
+        ("/search/", {"q": "NATO Libya", "collapse": "1", "copies": "1"}),
+        ("/api/articles/", {"q": "NATO Libya"}),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, params)
+        assert response.status_code == 200
+        loads = [
+            q["sql"] for q in captured.captured_queries if '"articles_article"."body"' in q["sql"]
+        ]
+        assert loads, path
+        assert not [sql for sql in loads if '."raw"' in sql], (path, params)
