@@ -267,8 +267,10 @@ class PostgresSearchBackend(BaseSearchBackend):
             )
         statement = (
             f"WITH hits AS MATERIALIZED ({sql}), "
+            # The page's rows are numbered after the LIMIT, so the sort of the hits keeps
+            # only the best `end` rows (a bounded heap) rather than ordering all of them.
             f"page AS (SELECT id, score, row_number() OVER (ORDER BY {order}) AS n "
-            f"FROM hits ORDER BY {order}{limit} OFFSET {int(start)}) "
+            f"FROM (SELECT * FROM hits ORDER BY {order}{limit} OFFSET {int(start)}) AS top) "
             + " UNION ALL ".join(f"({part})" for part in parts)
         )
         placed: list[tuple[int, list[Any]]] = []
