@@ -165,6 +165,21 @@ def test_snippet_marks_matches_and_escapes_html(indexed: Callable[..., Article])
     assert "<mark>bật</mark> <mark>đèn</mark>" in hit.snippet
 
 
+def test_snippet_picks_the_passage_with_most_matches_in_the_first_words_only() -> None:
+    """The passage is the first 40-word window with most matches, started a few words before
+    its first match; words past the scanned start of a very long text are not looked at."""
+    from articles.search.snippets import SCAN_CHARACTERS, snippet
+
+    filler = "lorem ipsum dolor sit amet " * 20  # 100 words
+    body = f"Hà Nội mở đầu. {filler}mưa ở Hà Nội và hà nội {filler}"
+    shown = snippet(Article(body=body, language="vi"), {"ha", "noi"})
+    assert shown.startswith("… dolor sit amet mưa ở <mark>Hà</mark> <mark>Nội</mark> và ")
+    assert shown.count("<mark>") == 4 and shown.endswith(" …") and "mở đầu" not in shown
+    late = f"{filler * (SCAN_CHARACTERS // len(filler) + 1)} Hà Nội"
+    far = snippet(Article(body=late, language="vi"), {"ha", "noi"})
+    assert "<mark>" not in far and far.startswith("lorem ipsum")
+
+
 def test_rebuild_index_gives_the_same_results(indexed: Callable[..., Article]) -> None:
     for n, body in enumerate(["NATO Libya", "NATO Iraq", "Hà Nội mưa", "bật đèn xanh"]):
         indexed(key=f"r{n}", body=body)
