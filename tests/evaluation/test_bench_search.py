@@ -34,6 +34,7 @@ def test_a_small_run_prints_every_figure(search_engine: str) -> None:
         return
     assert re.search(r"postgresql: index built in \d+\.\d s", printed)
     assert re.search(r"postgresql: VACUUM after the load .* \d+\.\d s", printed)
+    assert "whoosh: VACUUM" not in printed
     assert re.search(r"PostgreSQL vs Whoosh: view p50 \d+\.\dx, p95 \d+\.\dx faster", printed)
     found = re.search(
         r"PostgreSQL view \(facets \+ timeline\) p95 ([\d.]+) ms against raw "
