@@ -8,8 +8,7 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from articles.models import Article, Language
-from articles.search.params import day_number
-from articles.text import ENGLISH, EXACT, FOLDING, article_text
+from articles.text import ENGLISH, EXACT, FOLDING, article_text, day_number
 
 NO_TOPIC = "none"
 

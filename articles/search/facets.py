@@ -19,16 +19,8 @@ from typing import Any
 from django.utils.translation import get_language
 
 from articles.models import Entity, Language, Source, Topic
-from articles.search.params import (
-    FACETS,
-    YEAR_FIELD,
-    SearchParams,
-    day_number,
-    narrowed_to,
-    number_day,
-    toggled,
-)
-from articles.text import period_label
+from articles.search.params import FACETS, YEAR_FIELD, SearchParams, narrowed_to, toggled
+from articles.text import day_number, number_day, period_label
 
 # Long facets (entities) show their most frequent values only; counts stay exact.
 _MAX_VALUES = 15

@@ -44,20 +44,6 @@ ORDER_FIELD = "id_sort"
 COUNTED_FIELDS = (*(facet.field for facet in FACETS), YEAR_FIELD, DAY_FIELD)
 
 
-def day_number(day: date | None) -> int:
-    """A day as DAY_FIELD holds it: YYYYMMDD, 0 for no date.
-
-    >>> day_number(date(2011, 4, 30)), number_day(20110430), day_number(None)
-    (20110430, datetime.date(2011, 4, 30), 0)
-    """
-    return day.year * 10_000 + day.month * 100 + day.day if day else 0
-
-
-def number_day(number: int) -> date:
-    """The day of a YYYYMMDD number (the inverse of day_number)."""
-    return date(number // 10_000, number // 100 % 100, number % 100)
-
-
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""

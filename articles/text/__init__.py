@@ -18,7 +18,15 @@ from articles.text.dates import PartialDate, find_publication_date, parse_date_t
 from articles.text.decoding import SNIFF_BYTES, UnreadableInput, decode, find_encoding
 from articles.text.html_page import BY_TAG, Node, Page, main_root, render, walk
 from articles.text.language import VI_SYLLABLE, detect_language, language_from_code
-from articles.text.periods import Chart, Period, continuous, day_label, period_label
+from articles.text.periods import (
+    Chart,
+    Period,
+    continuous,
+    day_label,
+    day_number,
+    number_day,
+    period_label,
+)
 from articles.text.urls import safe_url, url_host
 
 __all__ = [
@@ -26,6 +34,8 @@ __all__ = [
     "Period",
     "continuous",
     "day_label",
+    "day_number",
+    "number_day",
     "period_label",
     "BY_TAG",
     "ENGLISH",

@@ -20,6 +20,20 @@ MONTHS_EN = [
 MAX_DAYS, MAX_MONTHS = 92, 180
 
 
+def day_number(day: date | None) -> int:
+    """A day as the search index holds it (its day field): YYYYMMDD, 0 for no date.
+
+    >>> day_number(date(2011, 4, 30)), number_day(20110430), day_number(None)
+    (20110430, datetime.date(2011, 4, 30), 0)
+    """
+    return day.year * 10_000 + day.month * 100 + day.day if day else 0
+
+
+def number_day(number: int) -> date:
+    """The day of a YYYYMMDD number (the inverse of day_number)."""
+    return date(number // 10_000, number // 100 % 100, number % 100)
+
+
 def day_label(day: date | None, precision: str = "day", language: str = "en") -> str:
     """A date as precisely as it is known, in the interface language's one format.
 
