@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -41,6 +40,8 @@ from whoosh.sorting import (
 )
 from whoosh.util import make_binary_tree
 
+from articles.search import bulk
+from articles.search.bulk import column_keys, segment_values
 from articles.search.params import DAY_FIELD, FACETS, ORDER_FIELD, YEAR_FIELD
 from articles.text import fold
 
@@ -80,47 +81,27 @@ class ColumnFieldFacet(FieldFacet):
 class _CachedColumnCategorizer(ColumnCategorizer):
     def set_searcher(self, segment_searcher: Any, docoffset: int) -> None:
         reader = segment_searcher.reader()
-        self._keys = _segment_values(
-            reader, self._fieldname, lambda: _column_keys(reader, self._fieldname)
+        self.segment_keys = segment_values(
+            reader, self._fieldname, lambda: column_keys(reader, self._fieldname)
         )
 
     def key_for(self, matcher: Any, segment_docnum: int) -> Any:
-        return self._keys[segment_docnum]
+        return self.segment_keys[segment_docnum]
 
 
 class _CachedListsCategorizer(OverlappingCategorizer):
     def set_searcher(self, segment_searcher: Any, docoffset: int) -> None:
         reader = segment_searcher.reader()
-        self._lists = _segment_values(
+        self.segment_lists = segment_values(
             reader, self._fieldname, lambda: _term_lists(reader, self._fieldname)
         )
 
     def keys_for(self, matcher: Any, docid: int) -> list[Any]:
-        return self._lists[docid]
+        return self.segment_lists[docid]
 
     def key_for(self, matcher: Any, docid: int) -> Any:
-        values = self._lists[docid]
+        values = self.segment_lists[docid]
         return values[0] if values else None
-
-
-_CACHE: OrderedDict[tuple[str, str, str], list[Any]] = OrderedDict()
-_CACHE_SEGMENT_FIELDS = 256
-
-
-def _segment_values(reader: Any, fieldname: str, build: Any) -> list[Any]:
-    key = (str(getattr(reader.storage(), "folder", "")), reader.segment().segment_id(), fieldname)
-    values = _CACHE.get(key)
-    if values is None or len(values) != reader.doc_count_all():
-        values = _CACHE[key] = build()
-        while len(_CACHE) > _CACHE_SEGMENT_FIELDS:
-            _CACHE.popitem(last=False)
-    _CACHE.move_to_end(key)
-    return values
-
-
-def _column_keys(reader: Any, fieldname: str) -> list[Any]:
-    column = reader.column_reader(fieldname, translate=False)
-    return [column.sort_key(n) for n in range(reader.doc_count_all())]
 
 
 def _term_lists(reader: Any, fieldname: str) -> list[list[Any]]:
@@ -359,11 +340,23 @@ class _StableIndex:
         return getattr(self._index, name)
 
 
+# Searches are evaluated a block of postings at a time (search/bulk.py); tests turn it off to
+# compare with Whoosh's own collectors.
+BULK = True
+
+
 class _StableSearcher:
     def __init__(self, searcher: Any) -> None:
         self._searcher = searcher
 
     def search_page(self, query: Any, pagenum: int, pagelen: int = 10, **kwargs: Any) -> Any:
+        if BULK:
+            try:
+                return bulk.search_page(
+                    self._searcher, query, pagenum, pagelen, ORDER_FIELD, **kwargs
+                )
+            except bulk.Unsupported:
+                pass  # Whoosh's own collectors answer it
         if kwargs.get("sortedby") is None:
             kwargs["sortedby"] = MultiFacet([ScoreFacet(), ColumnFieldFacet(ORDER_FIELD)])
             page = self._searcher.search_page(query, pagenum, pagelen, **kwargs)
