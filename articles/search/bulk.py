@@ -139,15 +139,23 @@ def _norms(reader: Any, fieldname: str, scorer: Any) -> np.ndarray:
     changes only with the index's average length (part of the key)."""
     k1, b, avgfl = scorer.K1, scorer.B, scorer.avgfl
 
-    def build() -> np.ndarray:
-        perdoc = reader._perdoc
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        count = reader.doc_count_all()
-        lengths = [byte_to_length(b) for b in column] if column is not None else [1] * count
-        # whoosh.scoring.bm25 computes K1 * ((1 - B) + B * fl / avgfl): same operations.
-        return np.array([k1 * ((1 - b) + b * fl / avgfl) for fl in lengths], dtype=np.float64)
+    def lengths() -> np.ndarray:
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:  # Whoosh's scorer then takes every length as 1
+            return np.ones(reader.doc_count_all(), dtype=np.float64)
+        return np.array([byte_to_length(byte) for byte in column], dtype=np.float64)
 
-    return cached(reader, f"norms:{fieldname}:{k1!r}:{b!r}:{avgfl!r}", build)
+    def build() -> np.ndarray:
+        # whoosh.scoring.bm25 computes K1 * ((1 - B) + B * fl / avgfl): the same operations
+        # in the same order, element-wise.
+        return k1 * ((1 - b) + b * cached(reader, f"lengths:{fieldname}", lengths) / avgfl)
+
+    # One array per segment and field, for the latest parameters: every index update changes
+    # the average length, and the arrays of older averages must not pile up in the cache.
+    held: dict[str, Any] = cached(reader, f"norms:{fieldname}", dict)
+    if held.get("for") != (k1, b, avgfl):
+        held["norms"], held["for"] = build(), (k1, b, avgfl)
+    return held["norms"]
 
 
 class Unsupported(Exception):
@@ -347,9 +355,7 @@ def _keep(found: Found, mask: np.ndarray) -> Found:
     return found[0][mask], found[1][mask]
 
 
-def evaluate(
-    matcher: Any, within: np.ndarray | None, reader: Any, scored: bool = True
-) -> Found:
+def evaluate(matcher: Any, within: np.ndarray | None, reader: Any, scored: bool = True) -> Found:
     """The documents the matcher matches (only those in `within`, a sorted array, when
     given) and their scores: what stepping it through would give. Not `scored`: only the
     documents count (what an exclusion removes), and the scores of parts that only ever add

@@ -140,3 +140,25 @@ def test_phrase_positions_and_exclusions(
     whoosh, ours = _both(SearchParams(q="government -minister", limit=100), monkeypatch)
     assert ours == whoosh
     assert ours[0] and all("minister" not in texts[pk] for pk, _, _ in ours[0])
+
+
+def test_answers_stay_exact_across_index_writes(
+    whoosh_engine: Path, index_worker: Callable[[], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per-segment values kept between searches (lengths, columns) follow the index: after
+    new documents change the average field lengths, answers still equal Whoosh's."""
+    articles = _edited_index(index_worker)
+    queries = [SearchParams(q="government"), SearchParams(q="chính phủ"), SearchParams(q="market")]
+    before = []
+    for params in queries:
+        whoosh, ours = _both(params, monkeypatch)
+        assert ours == whoosh
+        before.append(ours)
+    for article in articles[1:30:3]:
+        article.body = f"{article.body} government market chính phủ"
+        article.save()
+    assert index_worker() > 0
+    for params, earlier in zip(queries, before, strict=True):
+        whoosh, ours = _both(params, monkeypatch)
+        assert ours == whoosh
+        assert ours[0] != earlier[0]  # the edits changed the page: the test saw the update
