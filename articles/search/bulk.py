@@ -55,6 +55,7 @@ from whoosh.matching import (
     FilterMatcher,
     IntersectionMatcher,
     InverseMatcher,
+    ListMatcher,
     NullMatcherClass,
     UnionMatcher,
     WrappingMatcher,
@@ -365,6 +366,8 @@ def evaluate(matcher: Any, within: np.ndarray | None, reader: Any, scored: bool 
         return _leaf(matcher, within, reader)
     if isinstance(matcher, NullMatcherClass):
         return _NOTHING
+    if kind is ListMatcher:
+        return _listed(matcher, within, reader)
     if kind is UnionMatcher:
         a_docs, a_scores = evaluate(matcher.a, within, reader, scored)
         b_docs, b_scores = evaluate(matcher.b, within, reader, scored)
@@ -416,6 +419,25 @@ def evaluate(matcher: Any, within: np.ndarray | None, reader: Any, scored: bool 
     if isinstance(matcher, SpanNear2.SpanNear2Matcher) and _adjacent(matcher):
         return _phrase(matcher, within, reader)
     return _stepped(matcher, within)
+
+
+def _listed(matcher: Any, within: np.ndarray | None, reader: Any) -> Found:
+    """Postings held in memory, unscored: every document (Every(), a browse of the whole
+    index). Anything else listed is stepped through."""
+    docs = np.array(matcher._ids, dtype=_DOCS)
+    ordered = len(docs) < 2 or bool((docs[1:] > docs[:-1]).all())
+    if matcher._scorer is not None or not ordered:
+        return _stepped(matcher, within)
+    # ListMatcher.weight(): one weight for all, else each posting's, else 1.0.
+    if matcher._all_weights:
+        scores = np.full(len(docs), matcher._all_weights, dtype=np.float64)
+    elif matcher._weights:
+        scores = np.array(matcher._weights, dtype=np.float64)
+    else:
+        scores = np.ones(len(docs), dtype=np.float64)
+    if within is not None:
+        return _keep((docs, scores), _member(docs, within))
+    return docs, scores
 
 
 def _boosted(scores: np.ndarray, boost: float) -> np.ndarray:
@@ -536,7 +558,7 @@ def _leaf(
         # the same order, K1 * (...) read from the document's norm.
         scores = scorer.idf * ((weights * (scorer.K1 + 1)) / (weights + norms[docs]))
     elif type(scorer) is WeightScorer:
-        if within is not None and values is None:
+        if values is None:
             by_column = _by_column(matcher, within, reader)
             if by_column is not None:
                 return by_column
@@ -550,8 +572,8 @@ def _leaf(
     return docs, scores
 
 
-def _by_column(matcher: Any, within: np.ndarray, reader: Any) -> Found | None:
-    """A one-value field's term (copy:0, a language, a source) among `within`, read from the
+def _by_column(matcher: Any, within: np.ndarray | None, reader: Any) -> Found | None:
+    """A one-value field's term (copy:0, a language, a source) (among `within`), read from the
     field's column instead of its postings, which for a value most documents share (copy:0)
     are the whole index. The term's documents are those holding the column value of its
     first document, when as many documents hold that value as the term has postings
@@ -570,7 +592,10 @@ def _by_column(matcher: Any, within: np.ndarray, reader: Any) -> Found | None:
     tally = cached(reader, f"tally:{fieldname}", lambda: np.bincount(codes))
     if int(tally[code]) != reader.doc_frequency(fieldname, text):
         return None
-    docs = within[codes[within] == code]
+    if within is None:
+        docs = np.flatnonzero(codes == code).astype(_DOCS)
+    else:
+        docs = within[codes[within] == code]
     return docs, np.full(len(docs), weight, dtype=np.float64)
 
 

@@ -83,6 +83,7 @@ def _queries(articles: list[Article]) -> list[SearchParams]:
         SearchParams(q="government", sort="newest"),
         SearchParams(q="market", sort="oldest"),
         SearchParams(q="", sort="newest"),
+        SearchParams(q="", sort="newest", copies=True),
         SearchParams(q="government", languages=("en",)),
         SearchParams(q="government", date_from=date(2000, 1, 1)),
         SearchParams(q="chính phủ", collapse=True),
@@ -113,6 +114,14 @@ def test_bulk_answers_as_whoosh_collectors(
         return page
 
     monkeypatch.setattr(bulk, "search_page", counted)
+    listed: list[str] = []
+    real_listed = bulk._listed
+
+    def listing(matcher: Any, *args: Any) -> Any:
+        listed.append(type(matcher._scorer).__name__)
+        return real_listed(matcher, *args)
+
+    monkeypatch.setattr(bulk, "_listed", listing)
     queries = _queries(articles)
     found = 0
     for params in queries:
@@ -123,6 +132,8 @@ def test_bulk_answers_as_whoosh_collectors(
     # most found something: the comparison is not between two empty answers.
     assert len(answered) >= len(queries)
     assert found >= len(queries) * 3 // 4
+    # Every document (a browse of the whole index, copies included) was listed in bulk.
+    assert "NoneType" in listed
 
 
 def test_phrase_positions_and_exclusions(
