@@ -16,7 +16,7 @@ import json
 import statistics
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import cycle, islice
@@ -29,6 +29,7 @@ from haystack import connections
 from whoosh.qparser import PlusMinusPlugin, QueryParser
 
 from articles.models import Article, IndexQueue, Precision, SearchDocument, Source
+from articles.search import backend as whoosh_backend
 from articles.search.backend import LockingWhooshBackend
 from articles.text import words
 
@@ -259,6 +260,34 @@ def time_raw(
     every_view = [t for q in QUERIES for t in view[q]]
     every_raw = [t for q in QUERIES for t in raw[q]]
     return per_query, _timing("search view", every_view), _timing("raw Whoosh", every_raw)
+
+
+@contextmanager
+def whoosh_collectors() -> Iterator[None]:
+    """Whoosh's own matchers and collectors answer searches in the block, instead of
+    search/bulk.py (the same answers: tests/search/test_bulk.py)."""
+    previous = whoosh_backend.BULK
+    whoosh_backend.BULK = False
+    try:
+        yield
+    finally:
+        whoosh_backend.BULK = previous
+
+
+def time_collectors(client: Client, rounds: int) -> tuple[Timing, Timing]:
+    """The search page (facets, as a reader gets it) evaluated by search/bulk.py and by
+    Whoosh's own collectors, the same queries interleaved."""
+    ours: list[float] = []
+    whoosh: list[float] = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            for samples, own in ((ours, False), (whoosh, True)):
+                with whoosh_collectors() if own else nullcontext():
+                    start = time.perf_counter()
+                    response = client.get("/search/", {"q": q})
+                    samples.append(time.perf_counter() - start)
+                assert response.status_code == 200, response.status_code
+    return _timing("bulk.py evaluation", ours), _timing("Whoosh's collectors", whoosh)
 
 
 def long_queries(count: int = 8) -> list[tuple[str, str]]:

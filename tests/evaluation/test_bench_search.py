@@ -29,6 +29,8 @@ def test_a_small_run_prints_every_figure(search_engine: str) -> None:
     assert Article.objects.filter(key__startswith="bench:").count() == 60
     assert re.search(r"whoosh: index built in \d+\.\d s", printed)
     assert re.search(r"ratio \(view / raw Whoosh\): p50 \d+\.\d\dx, p95 \d+\.\d\dx", printed)
+    assert re.search(r"whoosh: Whoosh's collectors +p50 +\d+\.\d ms +p95 +\d+\.\d ms", printed)
+    assert re.search(r"bulk.py against Whoosh's collectors: p50 \d+\.\dx, p95 \d+\.\dx", printed)
     if search_engine != "postgres":
         assert "PostgreSQL engine: not timed" in printed
         return
@@ -36,6 +38,7 @@ def test_a_small_run_prints_every_figure(search_engine: str) -> None:
     assert re.search(r"postgresql: VACUUM after the load .* \d+\.\d s", printed)
     assert "whoosh: VACUUM" not in printed
     assert re.search(r"PostgreSQL vs Whoosh: view p50 \d+\.\dx, p95 \d+\.\dx faster", printed)
+    assert re.search(r"PostgreSQL vs Whoosh's own collectors: view p50 \d+\.\dx", printed)
     found = re.search(
         r"PostgreSQL view \(facets \+ timeline\) p95 ([\d.]+) ms against raw "
         r"Whoosh p95 ([\d.]+) ms: ([\d.]+)x",
