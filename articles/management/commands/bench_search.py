@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -128,23 +129,23 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: index reused (its build time: the run that built it)")
         else:
             self.stdout.write(f"{name}: index built in {built:.1f} s")
-        for timing in timings:
-            self.stdout.write(
-                f"{name}: {timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms"
-            )
+        self._timings(timings, f"{name}: ")
         with_facets, baseline = timings
         self.stdout.write(
             f"{name}: ratio (facets / baseline): p50 {with_facets.p50 / baseline.p50:.2f}x, "
             f"p95 {with_facets.p95 / baseline.p95:.2f}x  (target: at most 2x)"
         )
 
+    def _timings(self, timings: Iterable[Timing], prefix: str = "") -> None:
+        for timing in timings:
+            self.stdout.write(
+                f"{prefix}{timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms"
+            )
+
     def _collectors(self, client: Client, rounds: int) -> Timing:
         """The Whoosh view evaluated by search/bulk.py against Whoosh's own collectors."""
         ours, whoosh = benchmark.time_collectors(client, rounds)
-        for timing in (ours, whoosh):
-            self.stdout.write(
-                f"whoosh: {timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms"
-            )
+        self._timings((ours, whoosh), "whoosh: ")
         self.stdout.write(
             f"whoosh: bulk.py against Whoosh's collectors: p50 {whoosh.p50 / ours.p50:.1f}x, "
             f"p95 {whoosh.p95 / ours.p95:.1f}x faster (same answers)"
@@ -165,19 +166,13 @@ class Command(BaseCommand):
                     f"  {q[:22]:22} view p95 {view_q.p95:7.1f} ms  raw p95 {raw_q.p95:7.1f} ms  "
                     f"{view_q.p95 / raw_q.p95:5.2f}x"
                 )
-            for timing in (view, raw):
-                self.stdout.write(
-                    f"{timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms"
-                )
+            self._timings((view, raw))
             self.stdout.write(
                 f"ratio (view / raw Whoosh): p50 {view.p50 / raw.p50:.2f}x, "
                 f"p95 {view.p95 / raw.p95:.2f}x  (target: p95 at most 2x)"
             )
         short, long = benchmark.time_lengths(client, rounds)
-        for timing in (short, long):
-            self.stdout.write(
-                f"{timing.label:24} p50 {timing.p50:8.1f} ms   p95 {timing.p95:8.1f} ms"
-            )
+        self._timings((short, long))
         self.stdout.write(
             f"{name}: ratio (20 words / 3 words): p50 {long.p50 / short.p50:.2f}x, "
             f"p95 {long.p95 / short.p95:.2f}x  (target: at most 2x)"
