@@ -28,6 +28,7 @@ tests/search/test_bulk.py compares the answers with Whoosh's own collectors.
 
 from __future__ import annotations
 
+import threading
 import time
 import zlib
 from array import array
@@ -78,6 +79,7 @@ _SPARSE = 2_000
 # written (deletions are read apart).
 _CACHE: OrderedDict[tuple[str, str, int, str], Any] = OrderedDict()
 _CACHE_ENTRIES = 512
+_CACHE_LOCK = threading.Lock()
 
 
 def cached(reader: Any, name: str, build: Callable[[], Any]) -> Any:
@@ -88,12 +90,16 @@ def cached(reader: Any, name: str, build: Callable[[], Any]) -> Any:
         reader.doc_count_all(),
         name,
     )
-    value = _CACHE.get(key)
-    if value is None:
-        value = _CACHE[key] = build()
+    with _CACHE_LOCK:  # threaded servers (runserver, live tests) search concurrently
+        value = _CACHE.get(key)
+        if value is not None:
+            _CACHE.move_to_end(key)
+            return value
+    value = build()
+    with _CACHE_LOCK:
+        _CACHE[key] = value
         while len(_CACHE) > _CACHE_ENTRIES:
             _CACHE.popitem(last=False)
-    _CACHE.move_to_end(key)
     return value
 
 
