@@ -41,7 +41,7 @@ from whoosh.sorting import (
 from whoosh.util import make_binary_tree
 
 from articles.search import bulk
-from articles.search.bulk import column_keys, segment_values
+from articles.search.bulk import column_values, segment_values
 from articles.search.params import DAY_FIELD, FACETS, ORDER_FIELD, YEAR_FIELD
 from articles.text import fold
 
@@ -81,9 +81,7 @@ class ColumnFieldFacet(FieldFacet):
 class _CachedColumnCategorizer(ColumnCategorizer):
     def set_searcher(self, segment_searcher: Any, docoffset: int) -> None:
         reader = segment_searcher.reader()
-        self.segment_keys = segment_values(
-            reader, self._fieldname, lambda: column_keys(reader, self._fieldname)
-        )
+        self.segment_keys = column_values(reader, self._fieldname)
 
     def key_for(self, matcher: Any, segment_docnum: int) -> Any:
         return self.segment_keys[segment_docnum]

@@ -91,10 +91,9 @@ def cached(reader: Any, name: str, build: Callable[[], Any]) -> Any:
         name,
     )
     with _CACHE_LOCK:  # threaded servers (runserver, live tests) search concurrently
-        value = _CACHE.get(key)
-        if value is not None:
+        if key in _CACHE:  # None is a value too (a column whose keys are not numbers)
             _CACHE.move_to_end(key)
-            return value
+            return _CACHE[key]
     value = build()
     with _CACHE_LOCK:
         _CACHE[key] = value
@@ -114,7 +113,9 @@ def column_keys(reader: Any, fieldname: str) -> list[Any]:
     return [column.sort_key(n) for n in range(reader.doc_count_all())]
 
 
-def _keys(reader: Any, fieldname: str) -> list[Any]:
+def column_values(reader: Any, fieldname: str) -> list[Any]:
+    """The segment's column keys (column_keys), built once and kept: what facets count and
+    sorts compare, for Whoosh's categorizers (backend.py) and for this module alike."""
     return segment_values(reader, fieldname, lambda: column_keys(reader, fieldname))
 
 
@@ -123,7 +124,7 @@ def _codes(reader: Any, fieldname: str) -> tuple[np.ndarray, list[Any]]:
 
     def build() -> tuple[np.ndarray, list[Any]]:
         numbers: dict[Any, int] = {}
-        codes = [numbers.setdefault(key, len(numbers)) for key in _keys(reader, fieldname)]
+        codes = [numbers.setdefault(key, len(numbers)) for key in column_values(reader, fieldname)]
         return np.array(codes, dtype=np.int32), list(numbers)
 
     return cached(reader, f"codes:{fieldname}", build)
@@ -133,7 +134,7 @@ def _sort_array(reader: Any, fieldname: str) -> np.ndarray | None:
     """The column's sort keys as integers (None if they are not numbers)."""
 
     def build() -> np.ndarray | None:
-        keys = _keys(reader, fieldname)
+        keys = column_values(reader, fieldname)
         if not all(type(key) is int for key in keys):
             return None
         return np.array(keys, dtype=np.int64)
@@ -143,7 +144,7 @@ def _sort_array(reader: Any, fieldname: str) -> np.ndarray | None:
 
 def _norms(reader: Any, fieldname: str, scorer: Any) -> np.ndarray:
     """K1 * ((1 - B) + B * length / average length) per document: BM25F's length part, which
-    changes only with the index's average length (part of the key)."""
+    changes only with the index's average length (rebuilt when it changes)."""
     k1, b, avgfl = scorer.K1, scorer.B, scorer.avgfl
 
     def lengths() -> np.ndarray:
@@ -243,7 +244,7 @@ def _best(
     if sort_fields is None:
         ids = _sort_array(reader, order_field)
         if ids is None:
-            keys = _keys(reader, order_field)
+            keys = column_values(reader, order_field)
             rows = sorted(
                 zip(
                     (-scores).tolist(), [keys[d] for d in docs.tolist()], docs.tolist(), strict=True
@@ -271,7 +272,7 @@ def _best(
         return [
             (key, doc + offset) for key, doc in zip(sort_keys, docs[order].tolist(), strict=True)
         ]
-    columns = [_keys(reader, name) for name in sort_fields]
+    columns = [column_values(reader, name) for name in sort_fields]
     rows_by_key = sorted(
         ((tuple(column[doc] for column in columns), doc) for doc in docs.tolist()),
         reverse=reverse,
